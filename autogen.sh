@@ -1,0 +1,8 @@
+#!/bin/sh
+# Regenerate the build system from configure.ac and Makefile.am.
+set -e
+cd "$(dirname "$0")"
+autoreconf --force --install --verbose
+if [ -z "$NOCONFIGURE" ]; then
+  exec ./configure "$@"
+fi

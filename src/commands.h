@@ -1,0 +1,33 @@
+/* The command table and what every command receives from the global options. */
+#pragma once
+
+#include <glib.h>
+
+typedef struct
+{
+  char *root;           /* --root: the state directory */
+  char *log;            /* --log FILE */
+  char *log_format;     /* --log-format text|json */
+  gboolean debug;       /* --debug */
+  gboolean systemd_cgroup; /* --systemd-cgroup */
+  char *rootless;       /* --rootless true|false|auto */
+  char *cgroup_manager; /* --cgroup-manager systemd|cgroupfs|disabled */
+  char *criu;           /* --criu PATH */
+} HakoGlobalOptions;
+
+/* A command parses its own options from argv (argv[0] is its name) and
+ * returns FALSE with an error; HAKO_ERROR_USAGE errors also print its usage. */
+typedef gboolean (*HakoCommandFunc) (HakoGlobalOptions *global, int argc, char **argv,
+                                     GError **error);
+
+/* Parses a command's options; positional arguments remain in argv. On an
+ * unknown option the error is HAKO_ERROR_USAGE. */
+gboolean hako_cli_parse_options (const char *command, const char *parameters,
+                                 const char *summary, const GOptionEntry *entries, int *argc,
+                                 char ***argv, GError **error);
+
+/* A usage error when positional arguments remain after the options. */
+gboolean hako_cli_no_arguments (const char *command, int argc, char **argv, GError **error);
+
+gboolean hako_cmd_spec (HakoGlobalOptions *global, int argc, char **argv, GError **error);
+gboolean hako_cmd_features (HakoGlobalOptions *global, int argc, char **argv, GError **error);

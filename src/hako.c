@@ -1,0 +1,253 @@
+/* hako's entry point: runc's global options, then one command. */
+#include "config.h"
+
+#include <locale.h>
+#include <seccomp.h>
+#include <slirp/libslirp.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "commands.h"
+#include "error.h"
+#include "i18n.h"
+#include "log.h"
+#include "spec.h"
+
+typedef struct
+{
+  const char *name;
+  HakoCommandFunc run;
+  const char *summary; /* N_() */
+} HakoCommand;
+
+static const HakoCommand commands[] = {
+  { "features", hako_cmd_features, N_("Show the features of this runtime as JSON") },
+  { "spec", hako_cmd_spec, N_("Create a new config.json in the bundle directory") },
+};
+
+static const HakoCommand *
+find_command (const char *name)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (commands[i].name, name))
+      return &commands[i];
+  return NULL;
+}
+
+static char *
+command_list (void)
+{
+  GString *s = g_string_new (_("Commands:"));
+
+  g_string_append_c (s, '\n');
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    g_string_append_printf (s, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
+  g_string_append_printf (s, "  %-10s %s\n", "help", _("Show the help of hako or of a command"));
+  g_string_append (s, _("\nRun 'hako COMMAND --help' for the options of a command."));
+  return g_string_free (s, FALSE);
+}
+
+static void
+print_short_usage (const char *command)
+{
+  if (command)
+    fprintf (stderr, _("Usage: hako %s [OPTIONS] [ARGS]\nRun 'hako %s --help' for its options.\n"),
+             command, command);
+  else
+    fprintf (stderr, _("Usage: hako [GLOBAL OPTIONS] COMMAND [OPTIONS] [ARGS]\nRun 'hako --help' for the commands.\n"));
+}
+
+gboolean
+hako_cli_parse_options (const char *command, const char *parameters, const char *summary,
+                        const GOptionEntry *entries, int *argc, char ***argv, GError **error)
+{
+  g_autoptr (GOptionContext) context = g_option_context_new (parameters);
+  g_autofree char *prgname = g_strdup_printf ("hako %s", command);
+  g_autoptr (GError) local_error = NULL;
+
+  g_set_prgname (prgname);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context, summary);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, argc, argv, &local_error))
+    {
+      g_set_error_literal (error, HAKO_ERROR, HAKO_ERROR_USAGE, local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+hako_cli_no_arguments (const char *command, int argc, char **argv, GError **error)
+{
+  if (argc <= 1)
+    return TRUE;
+  g_set_error (error, HAKO_ERROR, HAKO_ERROR_USAGE, _("%s takes no arguments, got \"%s\""),
+               command, argv[1]);
+  return FALSE;
+}
+
+static void
+print_version (void)
+{
+  const struct scmp_version *seccomp = seccomp_version ();
+
+  printf (_("hako version %s\n"), PACKAGE_VERSION);
+  printf (_("spec: %s\n"), HAKO_OCI_VERSION);
+  printf ("+SECCOMP(libseccomp %u.%u.%u) +SLIRP(libslirp %s) +NLS\n", seccomp->major,
+          seccomp->minor, seccomp->micro, slirp_version_string ());
+}
+
+static gboolean
+check_choice (const char *option, const char *value, const char *const *choices, GError **error)
+{
+  g_autofree char *joined = NULL;
+
+  if (value == NULL || g_strv_contains (choices, value))
+    return TRUE;
+  joined = g_strjoinv ("|", (char **) choices);
+  g_set_error (error, HAKO_ERROR, HAKO_ERROR_USAGE, _("%s: invalid value \"%s\": use %s"),
+               option, value, joined);
+  return FALSE;
+}
+
+static gboolean
+check_global_options (HakoGlobalOptions *global, GError **error)
+{
+  static const char *const rootless_choices[] = { "true", "false", "auto", NULL };
+  static const char *const manager_choices[] = { "systemd", "cgroupfs", "disabled", NULL };
+
+  return check_choice ("--rootless", global->rootless, rootless_choices, error)
+         && check_choice ("--cgroup-manager", global->cgroup_manager, manager_choices, error);
+}
+
+static void
+global_options_clear (HakoGlobalOptions *global)
+{
+  g_free (global->root);
+  g_free (global->log);
+  g_free (global->log_format);
+  g_free (global->rootless);
+  g_free (global->cgroup_manager);
+  g_free (global->criu);
+}
+
+/* Runs `hako help [COMMAND]` as `hako [COMMAND] --help`. */
+static int
+run_help (GOptionContext *global_context, HakoGlobalOptions *global, int argc, char **argv)
+{
+  const HakoCommand *command;
+  char *help_argv[] = { argv[1], (char *) "--help", NULL };
+  char **help_argvp = help_argv;
+  int help_argc = 2;
+  g_autofree char *text = NULL;
+
+  if (argc < 2)
+    {
+      text = g_option_context_get_help (global_context, TRUE, NULL);
+      fputs (text, stdout);
+      return EXIT_SUCCESS;
+    }
+  command = find_command (argv[1]);
+  if (command == NULL)
+    {
+      hako_log_error (_("unknown command \"%s\""), argv[1]);
+      print_short_usage (NULL);
+      return EXIT_FAILURE;
+    }
+  return command->run (global, help_argc, help_argvp, NULL) ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+int
+main (int argc, char **argv)
+{
+  HakoGlobalOptions global = { 0 };
+  gboolean show_version = FALSE;
+  const GOptionEntry global_entries[] = {
+    { "root", 0, 0, G_OPTION_ARG_FILENAME, &global.root,
+      N_("Directory for the state of containers (default: $XDG_RUNTIME_DIR/hako, or /run/hako as root)"), N_("PATH") },
+    { "log", 0, 0, G_OPTION_ARG_FILENAME, &global.log, N_("Also write messages to FILE"), N_("FILE") },
+    { "log-format", 0, 0, G_OPTION_ARG_STRING, &global.log_format,
+      N_("Format of the --log file: text or json"), "text|json" },
+    { "debug", 0, 0, G_OPTION_ARG_NONE, &global.debug, N_("Print debug messages"), NULL },
+    { "systemd-cgroup", 0, 0, G_OPTION_ARG_NONE, &global.systemd_cgroup,
+      N_("Manage cgroups through systemd (same as --cgroup-manager systemd)"), NULL },
+    { "cgroup-manager", 0, 0, G_OPTION_ARG_STRING, &global.cgroup_manager,
+      N_("Cgroup manager: systemd, cgroupfs or disabled"), "systemd|cgroupfs|disabled" },
+    { "rootless", 0, 0, G_OPTION_ARG_STRING, &global.rootless,
+      N_("Rootless mode: true, false or auto (default)"), "true|false|auto" },
+    { "criu", 0, 0, G_OPTION_ARG_FILENAME, &global.criu, N_("Path of the criu binary"), N_("PATH") },
+    { "version", 'v', 0, G_OPTION_ARG_NONE, &show_version, N_("Print the version and exit"), NULL },
+    { NULL },
+  };
+  g_autoptr (GOptionContext) context = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *description = NULL;
+  const HakoCommand *command;
+  HakoLogFormat log_format = HAKO_LOG_FORMAT_TEXT;
+  int status = EXIT_FAILURE;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("HAKO_LOCALEDIR") ? g_getenv ("HAKO_LOCALEDIR") : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  g_set_prgname ("hako");
+
+  context = g_option_context_new (_("COMMAND [OPTIONS] [ARGS]"));
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context, _("hako runs OCI containers without root."));
+  description = command_list ();
+  g_option_context_set_description (context, description);
+  g_option_context_add_main_entries (context, global_entries, GETTEXT_PACKAGE);
+  g_option_context_set_strict_posix (context, TRUE);
+  if (!g_option_context_parse (context, &argc, &argv, &error)
+      || !check_global_options (&global, &error)
+      || (global.log_format && !hako_log_format_from_string (global.log_format, &log_format, &error)))
+    {
+      hako_log_error ("%s", error->message);
+      print_short_usage (NULL);
+      goto out;
+    }
+  if (!hako_log_open (global.log, log_format, global.debug, &error))
+    {
+      hako_log_error ("%s", error->message);
+      goto out;
+    }
+  if (show_version)
+    {
+      print_version ();
+      status = EXIT_SUCCESS;
+      goto out;
+    }
+  if (argc < 2)
+    {
+      hako_log_error (_("no command given"));
+      print_short_usage (NULL);
+      goto out;
+    }
+  if (g_str_equal (argv[1], "help") || g_str_equal (argv[1], "h"))
+    {
+      status = run_help (context, &global, argc - 1, argv + 1);
+      goto out;
+    }
+  command = find_command (argv[1]);
+  if (command == NULL)
+    {
+      hako_log_error (_("unknown command \"%s\""), argv[1]);
+      print_short_usage (NULL);
+      goto out;
+    }
+  if (command->run (&global, argc - 1, argv + 1, &error))
+    status = EXIT_SUCCESS;
+  else
+    {
+      hako_log_error ("%s", error->message);
+      if (g_error_matches (error, HAKO_ERROR, HAKO_ERROR_USAGE))
+        print_short_usage (command->name);
+    }
+
+out:
+  hako_log_close ();
+  global_options_clear (&global);
+  return status;
+}

@@ -1,0 +1,49 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "fd-util.h"
+#include "i18n.h"
+
+gboolean
+hako_fd_write_all (int fd, const char *data, gsize length, GError **error)
+{
+  while (length > 0)
+    {
+      ssize_t n = write (fd, data, length);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return hako_error_set_errno (error, errno, "write");
+      data += n;
+      length -= n;
+    }
+  return TRUE;
+}
+
+gboolean
+hako_file_create_new (const char *path, const char *contents, GError **error)
+{
+  int fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+
+  if (fd < 0 && errno == EEXIST)
+    {
+      g_set_error (error, HAKO_ERROR, HAKO_ERROR_EXISTS, _("%s already exists"), path);
+      return FALSE;
+    }
+  if (fd < 0)
+    return hako_error_set_errno (error, errno, _("cannot create %s"), path);
+  if (!hako_fd_write_all (fd, contents, strlen (contents), error) || close (fd) < 0)
+    {
+      if (error && *error == NULL)
+        hako_error_set_errno (error, errno, "close");
+      unlink (path);
+      g_prefix_error (error, _("cannot write %s: "), path);
+      return FALSE;
+    }
+  return TRUE;
+}

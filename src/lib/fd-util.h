@@ -1,0 +1,9 @@
+/* Small, careful file-descriptor helpers. */
+#pragma once
+
+#include <glib.h>
+
+/* write(2) until everything is written, retrying on EINTR. */
+gboolean hako_fd_write_all (int fd, const char *data, gsize length, GError **error);
+/* Creates PATH exclusively (never replacing a file) with CONTENTS. */
+gboolean hako_file_create_new (const char *path, const char *contents, GError **error);

@@ -1,0 +1,4 @@
+/* gettext wrappers shared by the CLI and libhako. */
+#pragma once
+
+#include <glib/gi18n-lib.h>
