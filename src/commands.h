@@ -30,4 +30,5 @@ gboolean hako_cli_parse_options (const char *command, const char *parameters,
 gboolean hako_cli_no_arguments (const char *command, int argc, char **argv, GError **error);
 
 gboolean hako_cmd_spec (HakoGlobalOptions *global, int argc, char **argv, GError **error);
+gboolean hako_cmd_validate (HakoGlobalOptions *global, int argc, char **argv, GError **error);
 gboolean hako_cmd_features (HakoGlobalOptions *global, int argc, char **argv, GError **error);

@@ -23,6 +23,7 @@ typedef struct
 static const HakoCommand commands[] = {
   { "features", hako_cmd_features, N_("Show the features of this runtime as JSON") },
   { "spec", hako_cmd_spec, N_("Create a new config.json in the bundle directory") },
+  { "validate", hako_cmd_validate, N_("Check a bundle's config.json") },
 };
 
 static const HakoCommand *

@@ -35,3 +35,4 @@ typedef struct
 const HakoMountOption *hako_mount_options_table (gsize *n);
 void hako_mount_flags_parse (const char *const *options, HakoMountFlags *out);
 void hako_mount_flags_clear (HakoMountFlags *flags);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HakoMountFlags, hako_mount_flags_clear)

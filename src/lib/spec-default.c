@@ -7,6 +7,7 @@
 #include "error.h"
 #include "fd-util.h"
 #include "i18n.h"
+#include "resources.h"
 #include "spec-default.h"
 
 #define TEMPLATE_RESOURCE "/org/hako/config.json.template"
@@ -58,7 +59,8 @@ hako_spec_default_generate (HakoSpecDefaultMode mode, uid_t uid, gid_t gid, GErr
   JsonObject *config;
   JsonObject *linux_;
 
-  template = g_resources_lookup_data (TEMPLATE_RESOURCE, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+  template = g_resource_lookup_data (hako_get_resource (), TEMPLATE_RESOURCE,
+                                    G_RESOURCE_LOOKUP_FLAGS_NONE, error);
   if (template == NULL)
     return NULL;
   if (!json_parser_load_from_data (parser, g_bytes_get_data (template, NULL),

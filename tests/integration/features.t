@@ -1,0 +1,14 @@
+#!/bin/sh
+# hako features prints a Features structure valid against features-schema.json.
+. "$HAKO_TESTS_SRCDIR/integration/tap.sh"
+plan 5
+ok "features exits 0" run_hako 0 features
+cp stdout features.json
+ok "its output validates against features-schema.json" validate_json "$HAKO_SPEC_SCHEMA/features-schema.json" features.json
+check () {
+  "${PYTHON3:-python3}" -c "import json,sys; f=json.load(open('features.json')); sys.exit(0 if ($1) else 1)"
+}
+ok "it spans spec versions 1.0.0 to 1.3.0" check 'f["ociVersionMin"]=="1.0.0" and f["ociVersionMax"]=="1.3.0"'
+ok "it lists all six hooks and eight namespaces" check 'len(f["hooks"])==6 and len(f["linux"]["namespaces"])==8'
+ok "it lists seccomp actions, idmap mounts and recursive mount options" check '"SCMP_ACT_NOTIFY" in f["linux"]["seccomp"]["actions"] and f["linux"]["mountExtensions"]["idmap"]["enabled"] and "rro" in f["mountOptions"]'
+done_testing
