@@ -26,8 +26,13 @@ hako_cmd_validate (HakoGlobalOptions *global, int argc, char **argv, GError **er
     return FALSE;
   path = g_build_filename (bundle ? bundle : ".", "config.json", NULL);
   spec = hako_spec_load_file (path, error);
-  if (spec == NULL || !hako_spec_validate_for_create (spec, error))
+  if (spec == NULL)
     return FALSE;
+  if (!hako_spec_validate_for_create (spec, error))
+    {
+      g_prefix_error (error, "config.json: ");
+      return FALSE;
+    }
   printf (_("%s: valid\n"), path);
   return TRUE;
 }

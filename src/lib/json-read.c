@@ -1,5 +1,8 @@
 #include "config.h"
 
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h> /* fabs, isfinite: builtins, no libm needed */
 #include <string.h>
 
 #include "error.h"
@@ -89,17 +92,94 @@ node_is_value_of (JsonNode *node, GType type)
   return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == type;
 }
 
+/* The end of the JSON number starting at data[i], and whether it is an
+ * integer (no fraction, no exponent). */
+static gsize
+number_end (const char *data, gsize length, gsize i, gboolean *integer)
+{
+  *integer = TRUE;
+  if (data[i] == '-')
+    i++;
+  while (i < length && g_ascii_isdigit (data[i]))
+    i++;
+  if (i < length && data[i] == '.')
+    for (*integer = FALSE, i++; i < length && g_ascii_isdigit (data[i]); i++)
+      ;
+  if (i < length && (data[i] == 'e' || data[i] == 'E'))
+    {
+      *integer = FALSE;
+      if (++i < length && (data[i] == '+' || data[i] == '-'))
+        i++;
+      while (i < length && g_ascii_isdigit (data[i]))
+        i++;
+    }
+  return i;
+}
+
+/* json-glib reads an integer literal with strtoull and casts it to gint64,
+ * so 18446744073709551615 (RLIM_INFINITY) silently becomes -1. Integer
+ * literals beyond gint64 are rewritten as "N.0" so that they arrive as
+ * doubles, which node_integer range-checks. NULL when none needed it. */
+static GString *
+widen_big_integers (const char *data, gsize length)
+{
+  GString *out = NULL;
+  gsize copied = 0;
+  gboolean in_string = FALSE;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      gboolean integer;
+      gsize end;
+      g_autofree char *token = NULL;
+
+      if (in_string)
+        {
+          if (data[i] == '\\')
+            i++;
+          else if (data[i] == '"')
+            in_string = FALSE;
+          continue;
+        }
+      if (data[i] == '"')
+        in_string = TRUE;
+      if (data[i] != '-' && !g_ascii_isdigit (data[i]))
+        continue;
+      end = number_end (data, length, i, &integer);
+      token = g_strndup (data + i, end - i);
+      errno = 0;
+      if (integer && (g_ascii_strtoll (token, NULL, 10), errno == ERANGE))
+        {
+          out = out ? out : g_string_sized_new (length + 8);
+          g_string_append_len (out, data + copied, end - copied);
+          g_string_append (out, ".0");
+          copied = end;
+        }
+      i = end - 1;
+    }
+  if (out)
+    g_string_append_len (out, data + copied, length - copied);
+  return out;
+}
+
 gboolean
 hako_json_parse_document (const char *data, gssize length, const char *document_name,
                           JsonNode **root, GError **error)
 {
   g_autoptr (JsonParser) parser = json_parser_new_immutable ();
   g_autoptr (GError) local_error = NULL;
+  g_autoptr (GString) widened = NULL;
 
   if (length < 0)
     length = strlen (data);
   if (!g_utf8_validate (data, length, NULL))
     return hako_json_invalid (error, NULL, _("%s is not valid UTF-8"), document_name);
+  widened = widen_big_integers (data, length);
+  if (widened)
+    {
+      data = widened->str;
+      length = widened->len;
+    }
   if (!json_parser_load_from_data (parser, data, length, &local_error))
     return hako_json_invalid (error, NULL, _("%s is not valid JSON: %s"), document_name,
                               local_error->message);
@@ -154,14 +234,15 @@ node_integer (JsonNode *node, const char *path, gboolean *negative, guint64 *mag
   if (node_is_value_of (node, G_TYPE_DOUBLE))
     {
       double d = json_node_get_double (node);
-      if (d == (double) (gint64) d || (d >= 0 && d <= 18446744073709551615.0 && d == (double) (guint64) d))
-        {
-          *negative = d < 0;
-          *magnitude = d >= 18446744073709551615.0 ? G_MAXUINT64
-                       : d < 0 ? (guint64) (-d) : (guint64) d;
-          return TRUE;
-        }
-      return hako_json_invalid (error, path, _("expected an integer, got %g"), d);
+      /* every double from 2^53 up is integral; below, the cast is exact */
+      if (!isfinite (d) || (fabs (d) < 9007199254740992.0 && d != (double) (gint64) d))
+        return hako_json_invalid (error, path, _("expected an integer, got %g"), d);
+      /* 2^64 itself is how 18446744073709551615 reads as a double. */
+      if (fabs (d) > 18446744073709551616.0)
+        return hako_json_invalid (error, path, _("%g is out of range"), d);
+      *negative = d < 0;
+      *magnitude = fabs (d) == 18446744073709551616.0 ? G_MAXUINT64 : (guint64) fabs (d);
+      return TRUE;
     }
   return wrong_type (error, path, _("an integer"), node);
 }
@@ -177,11 +258,11 @@ hako_json_node_int (JsonNode *node, const char *path, gint64 min, gint64 max, gi
   if (!node_integer (node, path, &negative, &magnitude, error))
     return FALSE;
   if (negative ? magnitude > (guint64) G_MAXINT64 + 1 : magnitude > (guint64) G_MAXINT64)
-    return hako_json_invalid (error, path, _("%s%" G_GUINT64_FORMAT " is out of range (%" G_GINT64_FORMAT "..%" G_GINT64_FORMAT ")"),
+    return hako_json_invalid (error, path, _("%s%" PRIu64 " is out of range (%" PRId64 "..%" PRId64 ")"),
                               negative ? "-" : "", magnitude, min, max);
   value = negative ? (gint64) (0 - magnitude) : (gint64) magnitude;
   if (value < min || value > max)
-    return hako_json_invalid (error, path, _("%" G_GINT64_FORMAT " is out of range (%" G_GINT64_FORMAT "..%" G_GINT64_FORMAT ")"),
+    return hako_json_invalid (error, path, _("%" PRId64 " is out of range (%" PRId64 "..%" PRId64 ")"),
                               value, min, max);
   *out = value;
   return TRUE;
@@ -196,7 +277,7 @@ hako_json_node_uint (JsonNode *node, const char *path, guint64 max, guint64 *out
   if (!node_integer (node, path, &negative, &magnitude, error))
     return FALSE;
   if (negative || magnitude > max)
-    return hako_json_invalid (error, path, _("%s%" G_GUINT64_FORMAT " is out of range (0..%" G_GUINT64_FORMAT ")"),
+    return hako_json_invalid (error, path, _("%s%" PRIu64 " is out of range (0..%" PRIu64 ")"),
                               negative ? "-" : "", magnitude, max);
   *out = magnitude;
   return TRUE;

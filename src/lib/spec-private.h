@@ -28,6 +28,8 @@ gboolean hako_spec_parse_object_array (JsonObject *parent, const char *path, con
 /* A REQUIRED uint32 member. */
 gboolean hako_spec_member_uint32 (JsonObject *object, const char *path, const char *member,
                                   guint32 *out, GError **error);
+/* The path of element index of the array member of path: "process.env[2]". */
+char *hako_spec_element_path (const char *path, const char *member, guint index);
 /* An environ-style array: every entry KEY=VALUE with a non-empty KEY. */
 gboolean hako_spec_parse_env (JsonObject *object, const char *path, const char *member,
                               GStrv *out, GError **error);
@@ -43,27 +45,19 @@ void hako_linux_free (HakoLinux *linux_);
 void hako_resources_free (HakoResources *resources);
 void hako_seccomp_free (HakoSeccomp *seccomp);
 
-/* Element readers for the helpers below: fill the zeroed element from object. */
-typedef gboolean (*HakoSpecElementParser) (JsonObject *object, const char *path,
-                                           gpointer element, GError **error);
-/* An optional object member, read into a new element_size-byte struct. The
- * array, map and object readers store their result in *out before reading
- * into it, so the owner's free function also releases a partly read value. */
-gboolean hako_spec_parse_object_member (JsonObject *parent, const char *path,
-                                        const char *member, gsize element_size,
-                                        HakoSpecElementParser parse, gpointer *out,
-                                        GError **error);
-/* An optional array of objects, as a C array of element_size-byte structs. */
-gboolean hako_spec_parse_object_array (JsonObject *parent, const char *path,
-                                       const char *member, gsize element_size,
-                                       HakoSpecElementParser parse, gpointer *out,
-                                       guint *n_out, GError **error);
-/* An optional object of objects ("rdma": {"mlx5_1": {...}}), as a C array in
- * document order; each key is copied to the char * at key_offset. */
-gboolean hako_spec_parse_object_map (JsonObject *parent, const char *path,
-                                     const char *member, gsize element_size,
-                                     gsize key_offset, HakoSpecElementParser parse,
-                                     gpointer *out, guint *n_out, GError **error);
+/* An optional object member read into a new zeroed item_size-byte struct,
+ * set in *item before parse_item fills it (so, as above, the owner's free
+ * function releases a partly read one). */
+gboolean hako_spec_parse_object_member (JsonObject *parent, const char *path, const char *member,
+                                        gsize item_size, HakoSpecParseItem parse_item,
+                                        gpointer *item, GError **error);
+/* An optional object of objects ("rdma": {"mlx5_1": {...}}) read like an
+ * array, in document order; each key is copied to the char * at key_offset
+ * of its item before parse_item runs. */
+gboolean hako_spec_parse_object_map (JsonObject *parent, const char *path, const char *member,
+                                     gsize item_size, gsize key_offset,
+                                     HakoSpecParseItem parse_item, gpointer *items,
+                                     guint *n_items, GError **error);
 
 /* Largest device numbers mknod(2) can encode (12-bit major, 20-bit minor). */
 #define HAKO_DEVICE_MAJOR_MAX 0xfff

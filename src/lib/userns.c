@@ -1,0 +1,220 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gio/gio.h>
+#include <pwd.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "fd-util.h"
+#include "i18n.h"
+#include "userns.h"
+
+GArray *
+hako_subid_parse (const char *contents, const char *user, guint32 id)
+{
+  GArray *ranges = g_array_new (FALSE, FALSE, sizeof (HakoIdRange));
+  g_auto (GStrv) lines = g_strsplit (contents, "\n", -1);
+  g_autofree char *id_string = g_strdup_printf ("%u", id);
+
+  for (char **line = lines; *line; line++)
+    {
+      g_auto (GStrv) fields = g_strsplit (g_strstrip (*line), ":", -1);
+      guint64 start, count;
+      HakoIdRange range;
+
+      if (g_strv_length (fields) != 3 || (*line)[0] == '#')
+        continue;
+      if (!(g_str_equal (fields[0], id_string) || (user && g_str_equal (fields[0], user))))
+        continue;
+      if (!g_ascii_string_to_unsigned (fields[1], 10, 0, G_MAXUINT32, &start, NULL)
+          || !g_ascii_string_to_unsigned (fields[2], 10, 1, G_MAXUINT32, &count, NULL)
+          || start + count - 1 > G_MAXUINT32)
+        continue;
+      range.start = start;
+      range.count = count;
+      g_array_append_val (ranges, range);
+    }
+  return ranges;
+}
+
+void
+hako_userns_mappings_clear (HakoUsernsMappings *mappings)
+{
+  g_clear_pointer (&mappings->uids.items, g_free);
+  g_clear_pointer (&mappings->gids.items, g_free);
+  mappings->uids.n = mappings->gids.n = 0;
+  g_clear_pointer (&mappings->notice, g_free);
+}
+
+static void
+set_mappings (HakoIdMappings *out, guint32 own_id, const HakoIdRange *range)
+{
+  out->n = range ? 2 : 1;
+  out->items = g_new0 (HakoIdMapping, out->n);
+  out->items[0] = (HakoIdMapping){ .container_id = 0, .host_id = own_id, .size = 1 };
+  if (range)
+    out->items[1] = (HakoIdMapping){ .container_id = 1, .host_id = range->start,
+                                     .size = MIN (range->count, G_MAXUINT32 - 1) };
+}
+
+/* The caller's first range in PATH, or NULL (a missing file is no range). */
+static gboolean
+first_range (const char *path, const char *user, guint32 id, HakoIdRange *out, gboolean *found,
+             GError **error)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (GArray) ranges = NULL;
+
+  *found = FALSE;
+  if (!g_file_get_contents (path, &contents, NULL, &local_error))
+    {
+      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  ranges = hako_subid_parse (contents, user, id);
+  if (ranges->len > 0)
+    {
+      *out = g_array_index (ranges, HakoIdRange, 0);
+      *found = TRUE;
+    }
+  return TRUE;
+}
+
+gboolean
+hako_userns_default_mappings (uid_t uid, gid_t gid, const char *user_name,
+                              const char *subuid_path, const char *subgid_path,
+                              HakoUsernsMappings *out, GError **error)
+{
+  HakoIdRange uid_range, gid_range;
+  gboolean have_uids, have_gids;
+
+  memset (out, 0, sizeof *out);
+  if (uid == 0)
+    {
+      const HakoIdMapping identity = { .container_id = 0, .host_id = 0, .size = G_MAXUINT32 };
+      out->uids.items = g_memdup2 (&identity, sizeof identity);
+      out->gids.items = g_memdup2 (&identity, sizeof identity);
+      out->uids.n = out->gids.n = 1;
+      return TRUE;
+    }
+  if (!first_range (subuid_path, user_name, uid, &uid_range, &have_uids, error)
+      || !first_range (subgid_path, user_name, gid, &gid_range, &have_gids, error))
+    return FALSE;
+  if (!have_uids || !have_gids)
+    {
+      out->notice = g_strdup_printf (
+          _("%s has no range for user %s: mapping only container 0 to uid %u; for more ids add a line such as \"%s:100000:65536\""),
+          !have_uids ? subuid_path : subgid_path, user_name ? user_name : "?",
+          (guint) uid, user_name ? user_name : "USER");
+      set_mappings (&out->uids, uid, NULL);
+      set_mappings (&out->gids, gid, NULL);
+      return TRUE;
+    }
+  set_mappings (&out->uids, uid, &uid_range);
+  set_mappings (&out->gids, gid, &gid_range);
+  return TRUE;
+}
+
+static char *
+format_map (const HakoIdMappings *mappings)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < mappings->n; i++)
+    g_string_append_printf (s, "%u %u %u\n", mappings->items[i].container_id,
+                            mappings->items[i].host_id, mappings->items[i].size);
+  return g_string_free (s, FALSE);
+}
+
+static gboolean
+write_proc_file (pid_t pid, const char *name, const char *contents, GError **error)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/%s", (int) pid, name);
+  int fd = open (path, O_WRONLY | O_CLOEXEC);
+  gboolean ok;
+
+  if (fd < 0)
+    return hako_error_set_errno (error, errno, _("cannot open %s"), path);
+  ok = hako_fd_write_all (fd, contents, strlen (contents), error);
+  close (fd);
+  if (!ok)
+    g_prefix_error (error, _("cannot write %s: "), path);
+  return ok;
+}
+
+static gboolean
+is_own_id_only (const HakoIdMappings *mappings, guint32 own_id)
+{
+  return mappings->n == 1 && mappings->items[0].host_id == own_id && mappings->items[0].size == 1;
+}
+
+/* Runs newuidmap or newgidmap PID C H S ...; their stderr explains refusals. */
+static gboolean
+run_map_helper (const char *helper, pid_t pid, const HakoIdMappings *mappings, GError **error)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *path = g_find_program_in_path (helper);
+  g_autofree char *err = NULL;
+  int wait_status;
+  g_autoptr (GError) local_error = NULL;
+
+  if (path == NULL)
+    {
+      g_set_error (error, HAKO_ERROR, HAKO_ERROR_NOT_FOUND,
+                   _("%s is not installed: install the package uidmap (apt-get install uidmap)"), helper);
+      return FALSE;
+    }
+  g_ptr_array_add (argv, g_steal_pointer (&path));
+  g_ptr_array_add (argv, g_strdup_printf ("%d", (int) pid));
+  for (guint i = 0; i < mappings->n; i++)
+    {
+      g_ptr_array_add (argv, g_strdup_printf ("%u", mappings->items[i].container_id));
+      g_ptr_array_add (argv, g_strdup_printf ("%u", mappings->items[i].host_id));
+      g_ptr_array_add (argv, g_strdup_printf ("%u", mappings->items[i].size));
+    }
+  g_ptr_array_add (argv, NULL);
+  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                     NULL, &err, &wait_status, &local_error))
+    {
+      g_set_error (error, HAKO_ERROR, HAKO_ERROR_FAILED, _("cannot run %s: %s"), helper,
+                   local_error->message);
+      return FALSE;
+    }
+  if (!g_spawn_check_wait_status (wait_status, NULL))
+    {
+      g_set_error (error, HAKO_ERROR, HAKO_ERROR_FAILED,
+                   _("%s refused the mapping: %s (check the ranges in /etc/subuid and /etc/subgid)"),
+                   helper, g_strstrip (err));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+hako_userns_write_maps (pid_t pid, const HakoIdMappings *uids, const HakoIdMappings *gids,
+                        GError **error)
+{
+  gboolean root = geteuid () == 0;
+  g_autofree char *uid_map = format_map (uids);
+  g_autofree char *gid_map = format_map (gids);
+
+  if (root || is_own_id_only (gids, getegid ()))
+    {
+      if (!root && !write_proc_file (pid, "setgroups", "deny", error))
+        return FALSE;
+      if (!write_proc_file (pid, "gid_map", gid_map, error))
+        return FALSE;
+    }
+  else if (!run_map_helper ("newgidmap", pid, gids, error))
+    return FALSE;
+
+  if (root || is_own_id_only (uids, geteuid ()))
+    return write_proc_file (pid, "uid_map", uid_map, error);
+  return run_map_helper ("newuidmap", pid, uids, error);
+}

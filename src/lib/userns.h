@@ -1,0 +1,45 @@
+/* The container's user namespace: which ids it maps (from the config, or
+ * the caller plus its /etc/subuid and /etc/subgid ranges), and writing
+ * those maps for a child, directly for the caller's own id and through
+ * newuidmap/newgidmap for anything else. */
+#pragma once
+
+#include <glib.h>
+#include <sys/types.h>
+
+#include "spec.h"
+
+typedef struct
+{
+  guint32 start;
+  guint32 count;
+} HakoIdRange;
+
+/* The ranges /etc/subuid-style CONTENTS grant to USER (by name or uid), in file order. */
+GArray *hako_subid_parse (const char *contents, const char *user, guint32 id);
+
+typedef struct
+{
+  HakoIdMappings uids;
+  HakoIdMappings gids;
+  /* Set when the caller has no subordinate ranges and only its own id is mapped. */
+  char *notice;
+} HakoUsernsMappings;
+
+void hako_userns_mappings_clear (HakoUsernsMappings *mappings);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HakoUsernsMappings, hako_userns_mappings_clear)
+
+/* The mappings hako uses when the config has none: as root the identity of
+ * the whole id range; otherwise container 0 -> the caller and 1..N -> the
+ * caller's first subuid/subgid range. SUBUID_PATH/SUBGID_PATH are normally
+ * /etc/subuid and /etc/subgid. */
+gboolean hako_userns_default_mappings (uid_t uid, gid_t gid, const char *user_name,
+                                       const char *subuid_path, const char *subgid_path,
+                                       HakoUsernsMappings *out, GError **error);
+
+/* Writes PID's uid_map and gid_map. A single mapping of the caller's own id
+ * is written directly (with setgroups denied, as the kernel requires for an
+ * unprivileged gid_map); every other map goes through newuidmap/newgidmap,
+ * which check /etc/subuid and /etc/subgid. As root, maps are written directly. */
+gboolean hako_userns_write_maps (pid_t pid, const HakoIdMappings *uids, const HakoIdMappings *gids,
+                                 GError **error);
