@@ -298,21 +298,49 @@ lookup (JsonObject *object, const char *path, const char *member, HakoJsonPresen
   return TRUE;
 }
 
-gboolean
-hako_json_member_object (JsonObject *object, const char *path, const char *member,
-                         HakoJsonPresence presence, JsonObject **out, char **member_path,
-                         GError **error)
+/* A node reader with an untyped out parameter, so one lookup serves all. */
+typedef gboolean (*NodeReader) (JsonNode *node, const char *path, gpointer out, GError **error);
+
+static gboolean
+read_object (JsonNode *node, const char *path, gpointer out, GError **error)
+{
+  return hako_json_node_object (node, path, out, error);
+}
+
+static gboolean
+read_array (JsonNode *node, const char *path, gpointer out, GError **error)
+{
+  return hako_json_node_array (node, path, out, error);
+}
+
+static gboolean
+read_string (JsonNode *node, const char *path, gpointer out, GError **error)
+{
+  return hako_json_node_string (node, path, out, error);
+}
+
+static gboolean
+member_read (JsonObject *object, const char *path, const char *member, HakoJsonPresence presence,
+             NodeReader reader, gpointer out, char **member_path, GError **error)
 {
   JsonNode *node;
   g_autofree char *p = NULL;
 
   if (!lookup (object, path, member, presence, &node, &p, error))
     return FALSE;
-  if (node != NULL && !hako_json_node_object (node, p, out, error))
+  if (node != NULL && !reader (node, p, out, error))
     return FALSE;
   if (member_path)
     *member_path = g_steal_pointer (&p);
   return TRUE;
+}
+
+gboolean
+hako_json_member_object (JsonObject *object, const char *path, const char *member,
+                         HakoJsonPresence presence, JsonObject **out, char **member_path,
+                         GError **error)
+{
+  return member_read (object, path, member, presence, read_object, out, member_path, error);
 }
 
 gboolean
@@ -320,28 +348,14 @@ hako_json_member_array (JsonObject *object, const char *path, const char *member
                         HakoJsonPresence presence, JsonArray **out, char **member_path,
                         GError **error)
 {
-  JsonNode *node;
-  g_autofree char *p = NULL;
-
-  if (!lookup (object, path, member, presence, &node, &p, error))
-    return FALSE;
-  if (node != NULL && !hako_json_node_array (node, p, out, error))
-    return FALSE;
-  if (member_path)
-    *member_path = g_steal_pointer (&p);
-  return TRUE;
+  return member_read (object, path, member, presence, read_array, out, member_path, error);
 }
 
 gboolean
 hako_json_member_string (JsonObject *object, const char *path, const char *member,
                          HakoJsonPresence presence, char **out, GError **error)
 {
-  JsonNode *node;
-  g_autofree char *p = NULL;
-
-  if (!lookup (object, path, member, presence, &node, &p, error))
-    return FALSE;
-  return node == NULL || hako_json_node_string (node, p, out, error);
+  return member_read (object, path, member, presence, read_string, out, NULL, error);
 }
 
 gboolean
