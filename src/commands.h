@@ -13,6 +13,7 @@ typedef struct
   char *rootless;       /* --rootless true|false|auto */
   char *cgroup_manager; /* --cgroup-manager systemd|cgroupfs|disabled */
   char *criu;           /* --criu PATH */
+  int exit_status;      /* set by commands that exit with another status (run) */
 } HakoGlobalOptions;
 
 /* A command parses its own options from argv (argv[0] is its name) and
@@ -28,6 +29,20 @@ gboolean hako_cli_parse_options (const char *command, const char *parameters,
 
 /* A usage error when positional arguments remain after the options. */
 gboolean hako_cli_no_arguments (const char *command, int argc, char **argv, GError **error);
+
+/* The state root: --root, or the default for the calling user. */
+char *hako_cli_state_root (HakoGlobalOptions *global, GError **error);
+/* The single container id argument of a command (argv[1]), with EXTRA more allowed. */
+gboolean hako_cli_container_id (const char *command, int argc, char **argv, int extra,
+                                const char **id, GError **error);
+
+gboolean hako_cmd_create (HakoGlobalOptions *global, int argc, char **argv, GError **error);
+gboolean hako_cmd_start (HakoGlobalOptions *global, int argc, char **argv, GError **error);
+gboolean hako_cmd_run (HakoGlobalOptions *global, int argc, char **argv, GError **error);
+gboolean hako_cmd_state (HakoGlobalOptions *global, int argc, char **argv, GError **error);
+gboolean hako_cmd_kill (HakoGlobalOptions *global, int argc, char **argv, GError **error);
+gboolean hako_cmd_delete (HakoGlobalOptions *global, int argc, char **argv, GError **error);
+gboolean hako_cmd_list (HakoGlobalOptions *global, int argc, char **argv, GError **error);
 
 gboolean hako_cmd_spec (HakoGlobalOptions *global, int argc, char **argv, GError **error);
 gboolean hako_cmd_validate (HakoGlobalOptions *global, int argc, char **argv, GError **error);

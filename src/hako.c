@@ -12,6 +12,7 @@
 #include "i18n.h"
 #include "log.h"
 #include "spec.h"
+#include "state.h"
 
 typedef struct
 {
@@ -21,8 +22,15 @@ typedef struct
 } HakoCommand;
 
 static const HakoCommand commands[] = {
+  { "create", hako_cmd_create, N_("Create a container, waiting for start") },
+  { "delete", hako_cmd_delete, N_("Delete a container and everything it holds") },
   { "features", hako_cmd_features, N_("Show the features of this runtime as JSON") },
+  { "kill", hako_cmd_kill, N_("Send a signal to a container's process") },
+  { "list", hako_cmd_list, N_("List the containers") },
+  { "run", hako_cmd_run, N_("Create and start a container, and wait for it") },
   { "spec", hako_cmd_spec, N_("Create a new config.json in the bundle directory") },
+  { "start", hako_cmd_start, N_("Start a created container") },
+  { "state", hako_cmd_state, N_("Show the state of a container as JSON") },
   { "validate", hako_cmd_validate, N_("Check a bundle's config.json") },
 };
 
@@ -86,6 +94,31 @@ hako_cli_no_arguments (const char *command, int argc, char **argv, GError **erro
   g_set_error (error, HAKO_ERROR, HAKO_ERROR_USAGE, _("%s takes no arguments, got \"%s\""),
                command, argv[1]);
   return FALSE;
+}
+
+char *
+hako_cli_state_root (HakoGlobalOptions *global, GError **error)
+{
+  return hako_state_root_resolve (global->root, error);
+}
+
+gboolean
+hako_cli_container_id (const char *command, int argc, char **argv, int extra, const char **id,
+                       GError **error)
+{
+  if (argc < 2)
+    {
+      g_set_error (error, HAKO_ERROR, HAKO_ERROR_USAGE, _("%s needs a container id"), command);
+      return FALSE;
+    }
+  if (argc > 2 + extra)
+    {
+      g_set_error (error, HAKO_ERROR, HAKO_ERROR_USAGE, _("%s: unexpected argument \"%s\""),
+                   command, argv[2 + extra]);
+      return FALSE;
+    }
+  *id = argv[1];
+  return TRUE;
 }
 
 static void
@@ -238,8 +271,9 @@ main (int argc, char **argv)
       print_short_usage (NULL);
       goto out;
     }
+  global.exit_status = EXIT_SUCCESS;
   if (command->run (&global, argc - 1, argv + 1, &error))
-    status = EXIT_SUCCESS;
+    status = global.exit_status;
   else
     {
       hako_log_error ("%s", error->message);

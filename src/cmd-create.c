@@ -1,0 +1,30 @@
+/* hako create: set a container up, its process waiting for `hako start`. */
+#include "config.h"
+
+#include "commands.h"
+#include "container.h"
+#include "i18n.h"
+
+gboolean
+hako_cmd_create (HakoGlobalOptions *global, int argc, char **argv, GError **error)
+{
+  g_autofree char *bundle = NULL, *pid_file = NULL, *root = NULL;
+  gboolean no_pivot = FALSE;
+  const char *id;
+  const GOptionEntry entries[] = {
+    { "bundle", 'b', 0, G_OPTION_ARG_FILENAME, &bundle, N_("Bundle directory (default: the current directory)"), N_("DIR") },
+    { "pid-file", 0, 0, G_OPTION_ARG_FILENAME, &pid_file, N_("Write the container process's pid to FILE"), N_("FILE") },
+    { "no-pivot", 0, 0, G_OPTION_ARG_NONE, &no_pivot, N_("Use MS_MOVE and chroot instead of pivot_root"), NULL },
+    { NULL },
+  };
+  HakoCreateOptions options = { 0 };
+
+  if (!hako_cli_parse_options ("create", _("ID"), _("Create a container from a bundle; its process waits for 'hako start'."),
+                               entries, &argc, &argv, error)
+      || !hako_cli_container_id ("create", argc, argv, 0, &id, error)
+      || (root = hako_cli_state_root (global, error)) == NULL)
+    return FALSE;
+  options = (HakoCreateOptions){ .root = root, .id = id, .bundle = bundle ? bundle : ".",
+                                 .pid_file = pid_file, .no_pivot = no_pivot };
+  return hako_container_create (&options, error);
+}

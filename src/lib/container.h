@@ -1,0 +1,32 @@
+/* The container lifecycle: create, start, kill, delete, and the wait of `run`. */
+#pragma once
+
+#include <glib.h>
+#include <sys/types.h>
+
+#include "state.h"
+
+typedef struct
+{
+  const char *root;     /* the state root (resolved) */
+  const char *id;
+  const char *bundle;   /* default "." */
+  const char *pid_file; /* may be NULL */
+  gboolean no_pivot;
+} HakoCreateOptions;
+
+/* Creates the container and leaves its process waiting for `start`. */
+gboolean hako_container_create (const HakoCreateOptions *options, GError **error);
+gboolean hako_container_start (const char *root, const char *id, GError **error);
+gboolean hako_container_kill (const char *root, const char *id, int signal_number, gboolean all,
+                              GError **error);
+/* Refuses a created or running container unless FORCE, which kills it first. */
+gboolean hako_container_delete (const char *root, const char *id, gboolean force, GError **error);
+
+/* "KILL", "SIGKILL" and "9" all name SIGKILL; -1 when unknown. */
+int hako_signal_from_name (const char *name);
+
+/* create + start, then (unless DETACH) wait for the container process,
+ * forwarding signals to it, and delete the container. Returns the exit
+ * status (128+N for signal N), or -1 with ERROR set. */
+int hako_container_run (const HakoCreateOptions *options, gboolean detach, GError **error);

@@ -1,0 +1,340 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <json-glib/json-glib.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "i18n.h"
+#include "json-read.h"
+#include "spec.h"
+#include "state.h"
+
+static const char *const status_names[] = { "creating", "created", "running", "stopped" };
+
+const char *
+hako_status_name (HakoStatus status)
+{
+  return status_names[status];
+}
+
+void
+hako_state_free (HakoState *state)
+{
+  if (state == NULL)
+    return;
+  g_free (state->id);
+  g_free (state->bundle);
+  g_free (state->rootfs);
+  g_free (state->created);
+  g_free (state->owner);
+  g_clear_pointer (&state->annotations, g_hash_table_unref);
+  g_free (state);
+}
+
+gboolean
+hako_container_id_check (const char *id, GError **error)
+{
+  gboolean valid = *id != '\0' && strlen (id) <= 1024 && !g_str_equal (id, ".")
+                   && !g_str_equal (id, "..");
+
+  for (const char *c = id; valid && *c; c++)
+    valid = g_ascii_isalnum (*c) || strchr ("_+-.", *c) != NULL;
+  if (!valid)
+    g_set_error (error, HAKO_ERROR, HAKO_ERROR_USAGE,
+                 _("invalid container id \"%s\": use 1 to 1024 letters, digits, '_', '+', '-' or '.', other than \".\" and \"..\""),
+                 id);
+  return valid;
+}
+
+char *
+hako_state_root_resolve (const char *root_option, GError **error)
+{
+  const char *runtime_dir;
+
+  if (root_option)
+    return g_canonicalize_filename (root_option, NULL);
+  if (geteuid () == 0)
+    return g_strdup ("/run/hako");
+  runtime_dir = g_getenv ("XDG_RUNTIME_DIR");
+  if (runtime_dir == NULL || *runtime_dir == '\0')
+    {
+      g_set_error (error, HAKO_ERROR, HAKO_ERROR_NOT_FOUND,
+                   _("XDG_RUNTIME_DIR is not set: log in through a session that sets it (systemd-logind does), or pass --root DIR"));
+      return NULL;
+    }
+  return g_build_filename (runtime_dir, "hako", NULL);
+}
+
+char *
+hako_state_dir (const char *root, const char *id)
+{
+  return g_build_filename (root, id, NULL);
+}
+
+static char *
+lock_path (const char *root, const char *id)
+{
+  g_autofree char *name = g_strconcat (id, ".lock", NULL);
+  return g_build_filename (root, name, NULL);
+}
+
+int
+hako_state_lock (const char *root, const char *id, GError **error)
+{
+  g_autofree char *path = lock_path (root, id);
+  int fd;
+
+  if (g_mkdir_with_parents (root, 0700) < 0)
+    {
+      hako_error_set_errno (error, errno, _("cannot create the state directory %s"), root);
+      return -1;
+    }
+  fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      hako_error_set_errno (error, errno, _("cannot open %s"), path);
+      return -1;
+    }
+  if (flock (fd, LOCK_EX) < 0)
+    {
+      hako_error_set_errno (error, errno, _("cannot lock %s"), path);
+      close (fd);
+      return -1;
+    }
+  return fd;
+}
+
+static void
+add_string (JsonBuilder *builder, const char *member, const char *value)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_add_string_value (builder, value);
+}
+
+static void
+add_annotations (JsonBuilder *builder, GHashTable *annotations)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (annotations == NULL || g_hash_table_size (annotations) == 0)
+    return;
+  json_builder_set_member_name (builder, "annotations");
+  json_builder_begin_object (builder);
+  g_hash_table_iter_init (&iter, annotations);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    add_string (builder, key, value);
+  json_builder_end_object (builder);
+}
+
+static char *
+to_json (JsonBuilder *builder, gboolean pretty)
+{
+  g_autoptr (JsonNode) root = json_builder_get_root (builder);
+  g_autoptr (JsonGenerator) generator = json_generator_new ();
+
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, pretty);
+  json_generator_set_indent (generator, 2);
+  return json_generator_to_data (generator, NULL);
+}
+
+/* The record on disk: what hako needs to find the container again. */
+static char *
+record_to_json (const HakoState *state)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  add_string (builder, "id", state->id);
+  add_string (builder, "status", hako_status_name (state->recorded));
+  json_builder_set_member_name (builder, "pid");
+  json_builder_add_int_value (builder, state->pid);
+  json_builder_set_member_name (builder, "pidStartTime");
+  json_builder_add_int_value (builder, (gint64) state->pid_start);
+  add_string (builder, "bundle", state->bundle);
+  add_string (builder, "rootfs", state->rootfs);
+  add_string (builder, "created", state->created);
+  add_string (builder, "owner", state->owner);
+  add_annotations (builder, state->annotations);
+  json_builder_end_object (builder);
+  return to_json (builder, FALSE);
+}
+
+gboolean
+hako_state_save (const char *root, const HakoState *state, GError **error)
+{
+  g_autofree char *dir = hako_state_dir (root, state->id);
+  g_autofree char *path = g_build_filename (dir, "state.json", NULL);
+  g_autofree char *json = record_to_json (state);
+
+  if (g_mkdir_with_parents (dir, 0700) < 0)
+    return hako_error_set_errno (error, errno, _("cannot create %s"), dir);
+  /* g_file_set_contents writes a temporary file and renames it over. */
+  return g_file_set_contents_full (path, json, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
+}
+
+static gboolean
+record_from_json (JsonObject *object, HakoState *state, GError **error)
+{
+  g_autofree char *status = NULL;
+  HakoOptInt pid = { FALSE, 0 }, start = { FALSE, 0 };
+
+  if (!hako_json_member_string (object, "", "id", HAKO_JSON_REQUIRED, &state->id, error)
+      || !hako_json_member_string (object, "", "status", HAKO_JSON_REQUIRED, &status, error)
+      || !hako_json_member_int (object, "", "pid", HAKO_JSON_REQUIRED, 0, G_MAXINT32, &pid, error)
+      || !hako_json_member_int (object, "", "pidStartTime", HAKO_JSON_REQUIRED, 0, G_MAXINT64,
+                                &start, error)
+      || !hako_json_member_string (object, "", "bundle", HAKO_JSON_REQUIRED, &state->bundle, error)
+      || !hako_json_member_string (object, "", "rootfs", HAKO_JSON_REQUIRED, &state->rootfs, error)
+      || !hako_json_member_string (object, "", "created", HAKO_JSON_REQUIRED, &state->created,
+                                   error)
+      || !hako_json_member_string (object, "", "owner", HAKO_JSON_REQUIRED, &state->owner, error)
+      || !hako_json_member_string_map (object, "", "annotations", &state->annotations, error))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (status_names); i++)
+    if (g_str_equal (status, status_names[i]))
+      {
+        state->recorded = i;
+        state->pid = pid.value;
+        state->pid_start = start.value;
+        return TRUE;
+      }
+  return hako_json_invalid (error, "status", _("unknown status \"%s\""), status);
+}
+
+HakoState *
+hako_state_load (const char *root, const char *id, GError **error)
+{
+  g_autofree char *dir = hako_state_dir (root, id);
+  g_autofree char *path = g_build_filename (dir, "state.json", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (HakoState) state = g_new0 (HakoState, 1);
+  JsonObject *object;
+
+  if (!g_file_get_contents (path, &contents, NULL, &local_error))
+    {
+      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        g_set_error (error, HAKO_ERROR, HAKO_ERROR_NOT_FOUND,
+                     _("container \"%s\" does not exist (in %s)"), id, root);
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (!hako_json_parse_document (contents, -1, path, &node, error)
+      || !hako_json_node_object (node, "", &object, error)
+      || !record_from_json (object, state, error))
+    {
+      g_prefix_error (error, _("%s is damaged: "), path);
+      return NULL;
+    }
+  return g_steal_pointer (&state);
+}
+
+void
+hako_state_remove (const char *root, const char *id)
+{
+  g_autofree char *dir = hako_state_dir (root, id);
+  g_autofree char *lock = lock_path (root, id);
+  g_autoptr (GDir) entries = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (entries && (name = g_dir_read_name (entries)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      unlink (path);
+    }
+  rmdir (dir);
+  unlink (lock);
+}
+
+static int
+compare_strings (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+GPtrArray *
+hako_state_list_ids (const char *root, GError **error)
+{
+  g_autoptr (GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GDir) dir = NULL;
+  g_autoptr (GError) local_error = NULL;
+  const char *name;
+
+  dir = g_dir_open (root, 0, &local_error);
+  if (dir == NULL)
+    {
+      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        return g_steal_pointer (&ids);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *state_path = g_build_filename (root, name, "state.json", NULL);
+      if (g_file_test (state_path, G_FILE_TEST_IS_REGULAR))
+        g_ptr_array_add (ids, g_strdup (name));
+    }
+  g_ptr_array_sort (ids, compare_strings);
+  return g_steal_pointer (&ids);
+}
+
+guint64
+hako_process_start_time (pid_t pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", (int) pid);
+  g_autofree char *contents = NULL;
+  g_auto (GStrv) fields = NULL;
+  const char *after_comm;
+
+  if (pid <= 0 || !g_file_get_contents (path, &contents, NULL, NULL))
+    return 0;
+  /* The command name may hold spaces and parentheses: skip to its last ')'. */
+  after_comm = strrchr (contents, ')');
+  if (after_comm == NULL)
+    return 0;
+  fields = g_strsplit (after_comm + 2, " ", 0);
+  /* fields[0] is field 3 (state), so field 22 (starttime) is fields[19]. */
+  if (g_strv_length (fields) < 20 || fields[0][0] == 'Z' || fields[0][0] == 'X')
+    return 0;
+  return g_ascii_strtoull (fields[19], NULL, 10);
+}
+
+HakoStatus
+hako_state_status (const HakoState *state)
+{
+  if (state->recorded == HAKO_STATUS_CREATING || state->recorded == HAKO_STATUS_STOPPED)
+    return state->recorded;
+  if (state->pid <= 0 || hako_process_start_time (state->pid) != state->pid_start)
+    return HAKO_STATUS_STOPPED;
+  return state->recorded;
+}
+
+char *
+hako_state_to_json (const HakoState *state, gboolean pretty)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  HakoStatus status = hako_state_status (state);
+
+  json_builder_begin_object (builder);
+  add_string (builder, "ociVersion", HAKO_OCI_VERSION);
+  add_string (builder, "id", state->id);
+  add_string (builder, "status", hako_status_name (status));
+  json_builder_set_member_name (builder, "pid");
+  json_builder_add_int_value (builder, status == HAKO_STATUS_STOPPED ? 0 : state->pid);
+  add_string (builder, "bundle", state->bundle);
+  add_string (builder, "rootfs", state->rootfs);
+  add_string (builder, "created", state->created);
+  add_string (builder, "owner", state->owner);
+  add_annotations (builder, state->annotations);
+  json_builder_end_object (builder);
+  return to_json (builder, pretty);
+}

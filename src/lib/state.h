@@ -1,0 +1,61 @@
+/* A container's record in the state root: ROOT/ID/state.json, written
+ * atomically, plus the per-container lock that serialises commands on
+ * one id. The live status is derived from the recorded one and from
+ * whether the container process (pid plus its start time, so a reused
+ * pid is not mistaken for it) still exists. */
+#pragma once
+
+#include <glib.h>
+#include <sys/types.h>
+
+typedef enum
+{
+  HAKO_STATUS_CREATING,
+  HAKO_STATUS_CREATED,
+  HAKO_STATUS_RUNNING,
+  HAKO_STATUS_STOPPED,
+} HakoStatus;
+
+const char *hako_status_name (HakoStatus status);
+
+typedef struct
+{
+  char *id;
+  char *bundle;      /* absolute */
+  char *rootfs;      /* absolute */
+  pid_t pid;         /* 0 until the container process exists */
+  guint64 pid_start; /* field 22 of /proc/PID/stat */
+  HakoStatus recorded; /* what the last command recorded */
+  char *created;     /* RFC 3339 */
+  char *owner;       /* user name of the creator */
+  GHashTable *annotations; /* may be NULL */
+} HakoState;
+
+void hako_state_free (HakoState *state);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HakoState, hako_state_free)
+
+/* runc's rule: letters, digits, '_', '+', '-', '.', not "." or "..", at most 1024 bytes. */
+gboolean hako_container_id_check (const char *id, GError **error);
+
+/* --root when given, else /run/hako for root and $XDG_RUNTIME_DIR/hako otherwise. */
+char *hako_state_root_resolve (const char *root_option, GError **error);
+
+char *hako_state_dir (const char *root, const char *id);
+
+/* Takes ROOT/ID.lock with flock; returns the fd (close it to release) or -1. */
+int hako_state_lock (const char *root, const char *id, GError **error);
+
+gboolean hako_state_save (const char *root, const HakoState *state, GError **error);
+/* NULL with HAKO_ERROR_NOT_FOUND when there is no such container. */
+HakoState *hako_state_load (const char *root, const char *id, GError **error);
+/* Removes ROOT/ID with everything in it, and its lock file. */
+void hako_state_remove (const char *root, const char *id);
+/* The ids under ROOT, sorted. */
+GPtrArray *hako_state_list_ids (const char *root, GError **error);
+
+/* The start time of PID, 0 when it does not exist (or is a zombie). */
+guint64 hako_process_start_time (pid_t pid);
+HakoStatus hako_state_status (const HakoState *state);
+
+/* The state JSON of runtime.md (plus runc's rootfs, created and owner). */
+char *hako_state_to_json (const HakoState *state, gboolean pretty);
