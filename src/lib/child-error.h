@@ -15,6 +15,7 @@ typedef enum
   HAKO_CHILD_STAGE_PROCESS,    /* one step of the process plan, see HakoProcessPlan */
   HAKO_CHILD_STAGE_EXEC,       /* execve of the payload */
   HAKO_CHILD_STAGE_SYNC,       /* talking to the runtime */
+  HAKO_CHILD_STAGE_TERMINAL,   /* the new pseudo-terminal, see HakoTerminalStep */
 } HakoChildStage;
 
 typedef struct

@@ -1,104 +1,170 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "error.h"
-#include "fd-util.h"
 #include "hooks.h"
 #include "i18n.h"
 
-/* Waits for PID, at most TIMEOUT seconds when TIMEOUT > 0; kills it then. */
-static gboolean
-wait_hook (pid_t pid, gint64 timeout, int *status, gboolean *timed_out)
-{
-  gint64 deadline = timeout > 0 ? g_get_monotonic_time () + timeout * G_USEC_PER_SEC : 0;
+/* ---- async-signal-safe ---- */
 
-  *timed_out = FALSE;
+static gint64
+monotonic_ms (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (gint64) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+write_all_nosignal (int fd, const char *data, gsize len)
+{
+  while (len > 0)
+    {
+      ssize_t n = send (fd, data, len, MSG_NOSIGNAL);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return; /* a hook need not read its stdin */
+      data += n;
+      len -= n;
+    }
+}
+
+static G_GNUC_NORETURN void
+exec_hook (const HakoHook *hook, int stdin_fd, int error_fd)
+{
+  char *default_argv[] = { hook->path, NULL };
+  char *no_env[] = { NULL };
+  int saved_errno;
+
+  if (dup2 (stdin_fd, STDIN_FILENO) >= 0)
+    execve (hook->path, hook->args && hook->args[0] ? hook->args : default_argv,
+            hook->env ? hook->env : no_env);
+  saved_errno = errno;
+  (void) !write (error_fd, &saved_errno, sizeof saved_errno);
+  _exit (127);
+}
+
+/* Waits for PID until DEADLINE_MS (0: forever), then kills it. */
+static void
+wait_with_deadline (pid_t pid, gint64 deadline_ms, HakoHookResult *result)
+{
+  const struct timespec tick = { 0, 5 * 1000 * 1000 };
+
   for (;;)
     {
-      pid_t reaped = waitpid (pid, status, deadline ? WNOHANG : 0);
-      if (reaped == pid)
-        return TRUE;
-      if (reaped < 0 && errno != EINTR)
-        return FALSE;
-      if (deadline && g_get_monotonic_time () >= deadline)
+      pid_t reaped = waitpid (pid, &result->wait_status, deadline_ms ? WNOHANG : 0);
+      if (reaped == pid || (reaped < 0 && errno != EINTR))
+        return;
+      if (deadline_ms && monotonic_ms () >= deadline_ms)
         {
-          *timed_out = TRUE;
+          result->timed_out = TRUE;
           kill (pid, SIGKILL);
-          deadline = 0;
+          deadline_ms = 0;
         }
-      else if (deadline)
-        g_usleep (5000);
+      else if (deadline_ms)
+        nanosleep (&tick, NULL);
     }
 }
 
-/* execv semantics: path is what runs, args (default: just path) its argv. */
-static char **
-hook_spawn_argv (const HakoHook *hook)
+int
+hako_hook_exec (const HakoHook *hook, const char *state_json, gsize state_len,
+                HakoHookResult *result)
 {
-  GPtrArray *argv = g_ptr_array_new ();
+  int io[2], error_pipe[2];
+  pid_t pid;
+  ssize_t n;
 
-  g_ptr_array_add (argv, hook->path);
-  if (hook->args && hook->args[0])
-    for (char **arg = hook->args; *arg; arg++)
-      g_ptr_array_add (argv, *arg);
-  else
-    g_ptr_array_add (argv, hook->path);
-  g_ptr_array_add (argv, NULL);
-  return (char **) g_ptr_array_free (argv, FALSE);
+  memset (result, 0, sizeof *result);
+  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, io) < 0)
+    return result->exec_errno = errno, -1;
+  if (pipe2 (error_pipe, O_CLOEXEC) < 0)
+    {
+      result->exec_errno = errno;
+      close (io[0]);
+      close (io[1]);
+      return -1;
+    }
+  pid = fork ();
+  if (pid == 0)
+    exec_hook (hook, io[1], error_pipe[1]);
+  close (io[1]);
+  close (error_pipe[1]);
+  if (pid < 0)
+    {
+      result->exec_errno = errno;
+      close (io[0]);
+      close (error_pipe[0]);
+      return -1;
+    }
+  write_all_nosignal (io[0], state_json, state_len);
+  close (io[0]);
+  n = read (error_pipe[0], &result->exec_errno, sizeof result->exec_errno);
+  close (error_pipe[0]);
+  if (n != sizeof result->exec_errno)
+    result->exec_errno = 0; /* the exec went through and closed the pipe */
+  wait_with_deadline (pid, hook->timeout.set ? monotonic_ms () + hook->timeout.value * 1000 : 0,
+                      result);
+  if (result->exec_errno || result->timed_out || !WIFEXITED (result->wait_status)
+      || WEXITSTATUS (result->wait_status) != 0)
+    return -1;
+  return 0;
 }
 
-static gboolean
-run_hook (const HakoHook *hook, const char *where, const char *state_json, GError **error)
+int
+hako_hooks_exec (const HakoSpec *spec, HakoHookKind kind, const char *state_json,
+                 gsize state_len, guint *failed_index, HakoHookResult *result)
 {
-  const char *empty_env[] = { NULL };
-  g_autofree char **argv = hook_spawn_argv (hook);
-  g_autoptr (GError) local_error = NULL;
-  int stdin_fd = -1, status;
-  gboolean timed_out;
-  GPid pid;
+  for (guint i = 0; i < spec->n_hooks[kind]; i++)
+    if (hako_hook_exec (&spec->hooks[kind][i], state_json, state_len, result) < 0)
+      {
+        *failed_index = i;
+        return -1;
+      }
+  return 0;
+}
 
-  if (!g_spawn_async_with_pipes (NULL, argv, hook->env ? hook->env : (char **) empty_env,
-                                 G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_FILE_AND_ARGV_ZERO, NULL,
-                                 NULL, &pid, &stdin_fd, NULL, NULL, &local_error))
-    {
-      g_set_error (error, HAKO_ERROR, HAKO_ERROR_FAILED, _("%s: cannot run %s: %s"), where,
-                   hook->path, local_error->message);
-      return FALSE;
-    }
-  /* A hook that does not read its stdin must not fail the write. */
-  signal (SIGPIPE, SIG_IGN);
-  hako_fd_write_all (stdin_fd, state_json, strlen (state_json), NULL);
-  close (stdin_fd);
-  if (!wait_hook (pid, hook->timeout.set ? hook->timeout.value : 0, &status, &timed_out))
-    return hako_error_set_errno (error, errno, _("%s: cannot wait for %s"), where, hook->path);
-  if (timed_out)
-    {
-      g_set_error (error, HAKO_ERROR, HAKO_ERROR_FAILED, _("%s: %s timed out after %d s"),
-                   where, hook->path, (int) hook->timeout.value);
-      return FALSE;
-    }
-  if (!g_spawn_check_wait_status (status, &local_error))
-    {
-      g_set_error (error, HAKO_ERROR, HAKO_ERROR_FAILED, _("%s: %s failed: %s"), where, hook->path,
-                   local_error->message);
-      return FALSE;
-    }
-  return TRUE;
+/* ---- the runtime ---- */
+
+char *
+hako_hook_describe_failure (const HakoSpec *spec, HakoHookKind kind, guint index,
+                            const HakoHookResult *result)
+{
+  const HakoHook *hook = &spec->hooks[kind][index];
+  g_autofree char *where = g_strdup_printf ("hooks.%s[%u]", hako_hook_kind_names[kind], index);
+
+  if (result->exec_errno)
+    return g_strdup_printf (_("%s: cannot run %s: %s"), where, hook->path,
+                            g_strerror (result->exec_errno));
+  if (result->timed_out)
+    return g_strdup_printf (_("%s: %s timed out after %d s"), where, hook->path,
+                            (int) hook->timeout.value);
+  if (WIFSIGNALED (result->wait_status))
+    return g_strdup_printf (_("%s: %s was killed by signal %d"), where, hook->path,
+                            WTERMSIG (result->wait_status));
+  return g_strdup_printf (_("%s: %s exited with status %d"), where, hook->path,
+                          WEXITSTATUS (result->wait_status));
 }
 
 gboolean
-hako_hooks_run (const HakoSpec *spec, HakoHookKind kind, const char *state_json, GError **error)
+hako_hooks_run (const HakoSpec *spec, HakoHookKind kind, const char *state_json,
+                GError **error)
 {
-  for (guint i = 0; i < spec->n_hooks[kind]; i++)
-    {
-      g_autofree char *where = g_strdup_printf ("hooks.%s[%u]", hako_hook_kind_names[kind], i);
-      if (!run_hook (&spec->hooks[kind][i], where, state_json, error))
-        return FALSE;
-    }
-  return TRUE;
+  HakoHookResult result;
+  guint failed;
+  g_autofree char *message = NULL;
+
+  if (hako_hooks_exec (spec, kind, state_json, strlen (state_json), &failed, &result) == 0)
+    return TRUE;
+  message = hako_hook_describe_failure (spec, kind, failed, &result);
+  g_set_error_literal (error, HAKO_ERROR, HAKO_ERROR_FAILED, message);
+  return FALSE;
 }

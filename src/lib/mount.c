@@ -1022,7 +1022,8 @@ apply_step (Apply *a, const HakoMountStep *step)
 }
 
 int
-hako_mount_plan_apply (const HakoMountPlan *plan, HakoChildError *err)
+hako_mount_plan_apply (const HakoMountPlan *plan, HakoMountBeforePivot before_pivot,
+                       void *data, HakoChildError *err)
 {
   Apply a = { .rootfd = -1, .err = err };
   int r = 0;
@@ -1030,7 +1031,10 @@ hako_mount_plan_apply (const HakoMountPlan *plan, HakoChildError *err)
   for (guint i = 0; r == 0 && i < plan->n_steps; i++)
     {
       a.index = (int) i;
-      r = apply_step (&a, &plan->steps[i]);
+      if (plan->steps[i].kind == HAKO_MOUNT_STEP_PIVOT && before_pivot)
+        r = before_pivot (data, err);
+      if (r == 0)
+        r = apply_step (&a, &plan->steps[i]);
     }
   close_keep_errno (a.rootfd);
   return r;

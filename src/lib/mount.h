@@ -111,7 +111,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (HakoMountPlan, hako_mount_plan_free)
 /* In the setup process, already in the container's user and mount
  * namespaces: async-signal-safe. 0, or -1 with *ERR set (stage
  * HAKO_CHILD_STAGE_MOUNT, step HAKO_MOUNT_ERROR_STEP (index, op)). */
-int hako_mount_plan_apply (const HakoMountPlan *plan, HakoChildError *err);
+typedef int (*HakoMountBeforePivot) (void *data, HakoChildError *err);
+/* BEFORE_PIVOT (may be NULL) runs once the mounts are in place and the
+ * rootfs is still reachable by host paths: where the createRuntime and
+ * createContainer hooks belong. It returns 0, or -1 with *ERR set. */
+int hako_mount_plan_apply (const HakoMountPlan *plan, HakoMountBeforePivot before_pivot,
+                           void *data, HakoChildError *err);
 
 /* The message for a failure ERR reported by hako_mount_plan_apply, naming
  * the config entry at fault, with a hint where one is obvious. */

@@ -181,7 +181,7 @@ parse_namespaces (JsonObject *object, const char *path, HakoLinux *linux_, GErro
       g_autofree char *entry_path = NULL;
       g_autofree char *type = NULL;
       g_autofree char *type_path = NULL;
-      HakoNamespaceKind kind;
+      HakoNamespaceKind kind = HAKO_NS_MOUNT;
       HakoNamespace *ns;
 
       if (!hako_json_array_object (array, array_path, i, &entry, &entry_path, error)
@@ -389,7 +389,7 @@ parse_memory_policy (JsonObject *object, const char *path, gpointer element, GEr
   for (guint i = 0; policy->flags != NULL && policy->flags[i] != NULL; i++)
     {
       g_autofree char *flag_path = hako_json_path_index (flags_path, i);
-      int flag;
+      int flag = 0;
 
       if (!lookup_value (mempolicy_flags, G_N_ELEMENTS (mempolicy_flags), policy->flags[i],
                          flag_path, &flag, error))

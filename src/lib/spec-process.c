@@ -236,7 +236,7 @@ parse_scheduler_flags (JsonObject *object, const char *path, HakoScheduler *sche
   for (guint i = 0; scheduler->flags != NULL && scheduler->flags[i] != NULL; i++)
     {
       g_autofree char *element_path = hako_spec_element_path (path, "flags", i);
-      int bit;
+      int bit = 0;
 
       if (!choice_index (scheduler->flags[i], element_path, scheduler_flags, &bit, error))
         return FALSE;

@@ -445,7 +445,7 @@ container_init (const HakoMountPlan *plan, CheckFunc check, const Fixture *f, in
   HakoChildError err = { 0 };
   g_autoptr (GString) report = g_string_new (NULL);
 
-  if (hako_mount_plan_apply (plan, &err) == 0 && check)
+  if (hako_mount_plan_apply (plan, NULL, NULL, &err) == 0 && check)
     check (report, f);
   if (write_all (err_fd, &err, sizeof err) < 0 || write_all (report_fd, report->str, report->len) < 0)
     _exit (2);

@@ -1,0 +1,438 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "container-setup.h"
+#include "error.h"
+#include "fd-util.h"
+#include "hooks.h"
+#include "i18n.h"
+#include "log.h"
+#include "mount.h"
+#include "namespaces.h"
+#include "process.h"
+#include "userns.h"
+
+/* Steps of the setup's own work, for HAKO_CHILD_STAGE_SYNC and _NAMESPACES. */
+enum
+{
+  STEP_USERNS = -1,
+  STEP_FORK = -2,
+  STEP_EXEC_SOCKET = 1,
+  STEP_RUNTIME = 2,
+};
+
+struct HakoSetup
+{
+  HakoSpec *spec;
+  char *rootfs;
+  char *state_dir;
+  HakoNamespacePlan namespaces;
+  HakoMountPlan *mounts;
+  HakoProcessPlan *process;
+  char *message; /* HAKO_STATE_MESSAGE_MAX bytes for state JSON, allocated before fork */
+  int report_fd; /* children write HakoReports here */
+  int control_fd; /* children read the maps signal and the state message here */
+  int lock_fd;
+};
+
+/* ---- in the children: async-signal-safe only ---- */
+
+static G_GNUC_NORETURN void
+child_fail (const HakoSetup *setup, const HakoChildError *error)
+{
+  HakoReport r = { .kind = HAKO_REPORT_ERROR, .error = *error };
+
+  hako_report_write (setup->report_fd, &r);
+  _exit (1);
+}
+
+static G_GNUC_NORETURN void
+child_fail_errno (const HakoSetup *setup, HakoChildStage stage, int step)
+{
+  HakoChildError error;
+
+  hako_child_fail (&error, stage, step, errno);
+  child_fail (setup, &error);
+}
+
+static void
+report_simple (int fd, HakoReportKind kind, pid_t pid)
+{
+  HakoReport r = { .kind = kind, .pid = pid };
+  hako_report_write (fd, &r);
+}
+
+/* Runs hooks of KIND with the state message; on failure reports to FD, exits. */
+static void
+child_run_hooks (const HakoSetup *setup, HakoHookKind kind, int fd, guint32 len)
+{
+  HakoReport r = { .kind = HAKO_REPORT_HOOK_FAILED, .hook_kind = kind };
+
+  if (hako_hooks_exec (setup->spec, kind, setup->message, len, &r.hook_index, &r.hook) == 0)
+    return;
+  hako_report_write (fd, &r);
+  _exit (1);
+}
+
+/* Before pivot_root: let the runtime run its create hooks, then ours. */
+static int
+before_pivot (void *data, HakoChildError *err)
+{
+  const HakoSetup *setup = data;
+  guint32 len;
+
+  report_simple (setup->report_fd, HAKO_REPORT_BEFORE_PIVOT, 0);
+  if (hako_message_read (setup->control_fd, setup->message, &len) < 0)
+    return hako_child_fail (err, HAKO_CHILD_STAGE_SYNC, STEP_RUNTIME, errno);
+  child_run_hooks (setup, HAKO_HOOK_CREATE_CONTAINER, setup->report_fd, len);
+  return 0;
+}
+
+/* exec.sock in the state directory, bound while host paths still resolve. */
+static int
+listen_exec_socket (const HakoSetup *setup)
+{
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+  int fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+  /* A relative name keeps long state paths within sun_path. */
+  memcpy (addr.sun_path, HAKO_EXEC_SOCKET, sizeof HAKO_EXEC_SOCKET);
+  if (fd < 0 || chdir (setup->state_dir) < 0 || bind (fd, (struct sockaddr *) &addr, sizeof addr) < 0
+      || listen (fd, 1) < 0)
+    return -1;
+  return fd;
+}
+
+/* Waits for `start`: its state message, the startContainer hooks, exec. */
+static G_GNUC_NORETURN void
+wait_for_start_and_exec (const HakoSetup *setup, int listen_fd)
+{
+  HakoReport r = { .kind = HAKO_REPORT_ERROR };
+  guint32 len;
+  int conn;
+
+  do
+    conn = accept4 (listen_fd, NULL, NULL, SOCK_CLOEXEC);
+  while (conn < 0 && errno == EINTR);
+  if (conn < 0 || hako_message_read (conn, setup->message, &len) < 0)
+    _exit (1);
+  close (listen_fd);
+  child_run_hooks (setup, HAKO_HOOK_START_CONTAINER, conn, len);
+  /* Nothing of the runtime may reach the payload: every other fd closes on exec. */
+  syscall (SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+  hako_process_plan_exec (setup->process, &r.error);
+  hako_report_write (conn, &r);
+  _exit (127);
+}
+
+static G_GNUC_NORETURN void
+run_container_process (HakoSetup *setup)
+{
+  HakoChildError error = { 0 };
+  int listen_fd = listen_exec_socket (setup);
+
+  if (listen_fd < 0)
+    child_fail_errno (setup, HAKO_CHILD_STAGE_SYNC, STEP_EXEC_SOCKET);
+  if (hako_mount_plan_apply (setup->mounts, before_pivot, setup, &error) < 0
+      || hako_process_plan_apply_system (setup->process, &error) < 0
+      || hako_process_plan_apply_identity (setup->process, &error) < 0)
+    child_fail (setup, &error);
+  report_simple (setup->report_fd, HAKO_REPORT_READY, 0);
+  close (setup->report_fd);
+  close (setup->control_fd);
+  wait_for_start_and_exec (setup, listen_fd);
+}
+
+/* The first child: its own user namespace first, then the others. */
+static G_GNUC_NORETURN void
+run_first_child (HakoSetup *setup)
+{
+  HakoChildError error = { 0 };
+  int pid_reported[2];
+  char byte;
+  pid_t pid;
+
+  /* An flock belongs to the open file: a copy here would hold it until exec. */
+  close (setup->lock_fd);
+  if (hako_namespace_plan_new_user (&setup->namespaces))
+    {
+      if (unshare (CLONE_NEWUSER) < 0)
+        child_fail_errno (setup, HAKO_CHILD_STAGE_NAMESPACES, STEP_USERNS);
+      report_simple (setup->report_fd, HAKO_REPORT_USERNS_READY, 0);
+      if (read (setup->control_fd, &byte, 1) != 1)
+        _exit (1); /* the runtime could not write the maps and reports why */
+    }
+  else if (hako_namespace_plan_join_user (&setup->namespaces, &error) < 0)
+    child_fail (setup, &error);
+
+  /* Act as the container's root where the mapping has one. */
+  if (setresgid (0, 0, 0) == 0)
+    (void) setresuid (0, 0, 0);
+  if (hako_namespace_plan_apply (&setup->namespaces, &error) < 0)
+    child_fail (setup, &error);
+  /* Fork so that, in a new pid namespace, the container process is its pid 1.
+   * It waits until its pid is reported, so every later report comes after. */
+  if (pipe2 (pid_reported, O_CLOEXEC) < 0)
+    child_fail_errno (setup, HAKO_CHILD_STAGE_NAMESPACES, STEP_FORK);
+  pid = fork ();
+  if (pid < 0)
+    child_fail_errno (setup, HAKO_CHILD_STAGE_NAMESPACES, STEP_FORK);
+  if (pid == 0)
+    {
+      close (pid_reported[1]);
+      if (read (pid_reported[0], &byte, 1) != 1)
+        _exit (1);
+      close (pid_reported[0]);
+      run_container_process (setup);
+    }
+  report_simple (setup->report_fd, HAKO_REPORT_PID, pid);
+  (void) !write (pid_reported[1], "", 1);
+  _exit (0);
+}
+
+/* ---- in the runtime ---- */
+
+static char *
+describe_child_error (const HakoSetup *setup, const HakoChildError *error)
+{
+  const char *reason = g_strerror (error->saved_errno);
+
+  switch (error->stage)
+    {
+    case HAKO_CHILD_STAGE_NAMESPACES:
+      if (error->step == STEP_USERNS)
+        return g_strdup_printf (_("cannot create a user namespace: %s (are unprivileged user namespaces disabled? see the sysctl user.max_user_namespaces)"),
+                                reason);
+      if (error->step == STEP_FORK)
+        return g_strdup_printf (_("cannot fork the container process: %s"), reason);
+      return hako_namespace_plan_describe_error (&setup->namespaces, error);
+    case HAKO_CHILD_STAGE_MOUNT:
+      return hako_mount_plan_describe_error (setup->mounts, error);
+    case HAKO_CHILD_STAGE_PROCESS:
+    case HAKO_CHILD_STAGE_EXEC:
+      return hako_process_plan_describe_error (setup->process, error);
+    default:
+      if (error->step == STEP_EXEC_SOCKET)
+        return g_strdup_printf (_("cannot listen on %s/%s: %s"), setup->state_dir, HAKO_EXEC_SOCKET, reason);
+      return g_strdup_printf (_("lost the runtime during setup: %s"), reason);
+    }
+}
+
+static char *
+describe_report (const HakoSetup *setup, const HakoReport *r)
+{
+  if (r->kind == HAKO_REPORT_HOOK_FAILED)
+    return hako_hook_describe_failure (setup->spec, r->hook_kind, r->hook_index, &r->hook);
+  return describe_child_error (setup, &r->error);
+}
+
+char *
+hako_setup_describe_start_report (const HakoSpec *spec, const HakoReport *report)
+{
+  g_autoptr (HakoProcessPlan) process = NULL;
+
+  if (report->kind == HAKO_REPORT_HOOK_FAILED)
+    return hako_hook_describe_failure (spec, report->hook_kind, report->hook_index, &report->hook);
+  process = hako_process_plan_new (spec, NULL);
+  if (process == NULL)
+    return g_strdup (g_strerror (report->error.saved_errno));
+  return hako_process_plan_describe_error (process, &report->error);
+}
+
+/* The mappings the container's user namespace gets. */
+static gboolean
+choose_mappings (const HakoSpec *spec, HakoUsernsMappings *out, GError **error)
+{
+  const HakoLinux *linux_ = spec->linux_;
+  struct passwd *pw;
+
+  memset (out, 0, sizeof *out);
+  if (linux_ && linux_->uid_mappings.n > 0)
+    {
+      out->uids.items = g_memdup2 (linux_->uid_mappings.items, linux_->uid_mappings.n * sizeof (HakoIdMapping));
+      out->uids.n = linux_->uid_mappings.n;
+      out->gids.items = g_memdup2 (linux_->gid_mappings.items, linux_->gid_mappings.n * sizeof (HakoIdMapping));
+      out->gids.n = linux_->gid_mappings.n;
+      return TRUE;
+    }
+  pw = getpwuid (geteuid ());
+  if (!hako_userns_default_mappings (geteuid (), getegid (), pw ? pw->pw_name : NULL,
+                                     "/etc/subuid", "/etc/subgid", out, error))
+    return FALSE;
+  if (out->notice)
+    hako_log_warning ("%s", out->notice);
+  return TRUE;
+}
+
+HakoSetup *
+hako_setup_new (const char *config, gsize config_len, const char *bundle, const char *state_dir,
+                gboolean no_pivot, GError **error)
+{
+  g_autoptr (HakoSetup) setup = g_new0 (HakoSetup, 1);
+  HakoMountPlanOptions mount_options = { 0 };
+  const HakoLinux *linux_;
+
+  setup->report_fd = setup->control_fd = setup->lock_fd = -1;
+  for (int kind = 0; kind < HAKO_NS_N_KINDS; kind++)
+    setup->namespaces.join_fds[kind] = -1;
+  setup->spec = hako_spec_load_data (config, config_len, error);
+  if (setup->spec == NULL)
+    return NULL;
+  if (!hako_spec_validate_for_create (setup->spec, error))
+    {
+      g_prefix_error (error, "config.json: ");
+      return NULL;
+    }
+  linux_ = setup->spec->linux_;
+  if (!hako_namespace_plan_init (&setup->namespaces, linux_, error))
+    return NULL;
+  /* mknod needs CAP_MKNOD in the initial user namespace, which a process in
+   * the container's user namespace never has, even when hako runs as root. */
+  mount_options.rootless = TRUE;
+  mount_options.new_netns = linux_ && linux_->namespaces[HAKO_NS_NETWORK].present
+                            && linux_->namespaces[HAKO_NS_NETWORK].path == NULL;
+  mount_options.new_cgroupns = linux_ && linux_->namespaces[HAKO_NS_CGROUP].present;
+  mount_options.no_pivot = no_pivot;
+  setup->mounts = hako_mount_plan_new (setup->spec, bundle, &mount_options, error);
+  if (setup->mounts == NULL)
+    return NULL;
+  setup->process = hako_process_plan_new (setup->spec, error);
+  if (setup->process == NULL)
+    return NULL;
+  for (const char *const *w = hako_process_plan_warnings (setup->process); w && *w; w++)
+    hako_log_warning ("%s", *w);
+  setup->rootfs = g_canonicalize_filename (setup->spec->root->path, bundle);
+  setup->state_dir = g_strdup (state_dir);
+  setup->message = g_malloc (HAKO_STATE_MESSAGE_MAX);
+  return g_steal_pointer (&setup);
+}
+
+void
+hako_setup_free (HakoSetup *setup)
+{
+  if (setup == NULL)
+    return;
+  g_clear_pointer (&setup->spec, hako_spec_free);
+  hako_namespace_plan_clear (&setup->namespaces);
+  g_clear_pointer (&setup->mounts, hako_mount_plan_free);
+  g_clear_pointer (&setup->process, hako_process_plan_free);
+  g_free (setup->rootfs);
+  g_free (setup->state_dir);
+  g_free (setup->message);
+  g_free (setup);
+}
+
+const HakoSpec *
+hako_setup_get_spec (const HakoSetup *setup)
+{
+  return setup->spec;
+}
+
+const char *
+hako_setup_get_rootfs (const HakoSetup *setup)
+{
+  return setup->rootfs;
+}
+
+static void
+kill_and_reap (pid_t first_child, pid_t container_pid)
+{
+  if (container_pid > 0)
+    kill (container_pid, SIGKILL);
+  if (first_child > 0)
+    {
+      kill (first_child, SIGKILL);
+      waitpid (first_child, NULL, 0);
+    }
+}
+
+/* One report from the children, acted upon. TRUE to keep going; *DONE once ready. */
+static gboolean
+handle_report (HakoSetup *setup, const HakoReport *r, pid_t first_child,
+               const HakoUsernsMappings *mappings, const char *root, HakoState *state,
+               int control_fd, gboolean *done, GError **error)
+{
+  g_autofree char *json = NULL;
+  g_autofree char *message = NULL;
+
+  switch (r->kind)
+    {
+    case HAKO_REPORT_USERNS_READY:
+      if (!hako_userns_write_maps (first_child, &mappings->uids, &mappings->gids, error))
+        return FALSE;
+      return hako_fd_write_all (control_fd, "", 1, error);
+    case HAKO_REPORT_PID:
+      state->pid = r->pid;
+      state->pid_start = hako_process_start_time (r->pid);
+      return hako_state_save (root, state, error);
+    case HAKO_REPORT_BEFORE_PIVOT:
+      json = hako_state_to_json (state, FALSE);
+      return hako_hooks_run (setup->spec, HAKO_HOOK_PRESTART, json, error)
+             && hako_hooks_run (setup->spec, HAKO_HOOK_CREATE_RUNTIME, json, error)
+             && hako_message_write (control_fd, json, error);
+    case HAKO_REPORT_READY:
+      *done = TRUE;
+      return TRUE;
+    default:
+      message = describe_report (setup, r);
+      g_set_error_literal (error, HAKO_ERROR, HAKO_ERROR_FAILED, message);
+      return FALSE;
+    }
+}
+
+gboolean
+hako_setup_spawn (HakoSetup *setup, const char *root, HakoState *state, int lock_fd,
+                  GError **error)
+{
+  int report_pipe[2], control_pipe[2];
+  g_auto (HakoUsernsMappings) mappings = { 0 };
+  gboolean done = FALSE;
+  pid_t first_child;
+  HakoReport r;
+
+  if (hako_namespace_plan_new_user (&setup->namespaces)
+      && !choose_mappings (setup->spec, &mappings, error))
+    return FALSE;
+  if (pipe2 (report_pipe, O_CLOEXEC) < 0)
+    return hako_error_set_errno (error, errno, "pipe");
+  if (pipe2 (control_pipe, O_CLOEXEC) < 0)
+    {
+      close (report_pipe[0]);
+      close (report_pipe[1]);
+      return hako_error_set_errno (error, errno, "pipe");
+    }
+  setup->report_fd = report_pipe[1];
+  setup->control_fd = control_pipe[0];
+  setup->lock_fd = lock_fd;
+  first_child = fork ();
+  if (first_child == 0)
+    run_first_child (setup);
+  close (report_pipe[1]);
+  close (control_pipe[0]);
+  if (first_child < 0)
+    hako_error_set_errno (error, errno, "fork");
+  else
+    while (!done && hako_report_read (report_pipe[0], &r, NULL, error)
+           && handle_report (setup, &r, first_child, &mappings, root, state, control_pipe[1],
+                             &done, error))
+      ;
+  close (report_pipe[0]);
+  close (control_pipe[1]);
+  if (done)
+    {
+      waitpid (first_child, NULL, 0);
+      return TRUE;
+    }
+  kill_and_reap (first_child, state->pid);
+  return FALSE;
+}

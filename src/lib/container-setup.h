@@ -1,0 +1,45 @@
+/* Setting a container up: from a parsed config to a container process
+ * that waits, set up, for `start`. The runtime prepares every plan first;
+ * the children then only run async-signal-safe code:
+ *
+ *   runtime ──fork──> first child: unshare(CLONE_NEWUSER) ─ USERNS_READY
+ *     writes the maps ─────────────> the config's other namespaces, fork
+ *                                      └─> container process ─ PID
+ *                                          mounts ─ BEFORE_PIVOT
+ *     prestart, createRuntime hooks; state ─> createContainer hooks
+ *                                          pivot_root, process attributes
+ *                                          listen on exec.sock ─ READY
+ *   `start` connects, sends the state ──> startContainer hooks, exec
+ *   (the connection closes on exec, or carries the error report) */
+#pragma once
+
+#include <glib.h>
+#include <sys/types.h>
+
+#include "setup-protocol.h"
+#include "spec.h"
+#include "state.h"
+
+#define HAKO_EXEC_SOCKET "exec.sock"
+
+typedef struct HakoSetup HakoSetup;
+
+/* Parses CONFIG (the bytes of the bundle's config.json) and prepares every
+ * plan. ROOTFS receives the absolute root.path. */
+HakoSetup *hako_setup_new (const char *config, gsize config_len, const char *bundle,
+                           const char *state_dir, gboolean no_pivot, GError **error);
+void hako_setup_free (HakoSetup *setup);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HakoSetup, hako_setup_free)
+
+const HakoSpec *hako_setup_get_spec (const HakoSetup *setup);
+const char *hako_setup_get_rootfs (const HakoSetup *setup);
+
+/* Runs the setup. STATE (status creating) gets the container's pid as soon
+ * as it exists and is saved under ROOT then, so that `delete --force` can
+ * always find what is left. LOCK_FD is closed in the children. Returns
+ * FALSE with everything started killed. */
+gboolean hako_setup_spawn (HakoSetup *setup, const char *root, HakoState *state, int lock_fd,
+                           GError **error);
+
+/* The message for a report from the container process, for `start`. */
+char *hako_setup_describe_start_report (const HakoSpec *spec, const HakoReport *report);
