@@ -36,6 +36,9 @@ char *hako_cli_state_root (HakoGlobalOptions *global, GError **error);
 gboolean hako_cli_container_id (const char *command, int argc, char **argv, int extra,
                                 const char **id, GError **error);
 
+/* --preserve-fds N: a usage error unless 0 <= N and fds 3..3+N-1 are open. */
+gboolean hako_cli_preserve_fds (int n, GError **error);
+
 gboolean hako_cmd_create (HakoGlobalOptions *global, int argc, char **argv, GError **error);
 gboolean hako_cmd_start (HakoGlobalOptions *global, int argc, char **argv, GError **error);
 gboolean hako_cmd_run (HakoGlobalOptions *global, int argc, char **argv, GError **error);

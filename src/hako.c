@@ -1,6 +1,7 @@
 /* hako's entry point: runc's global options, then one command. */
 #include "config.h"
 
+#include <fcntl.h>
 #include <locale.h>
 #include <seccomp.h>
 #include <slirp/libslirp.h>
@@ -118,6 +119,24 @@ hako_cli_container_id (const char *command, int argc, char **argv, int extra, co
       return FALSE;
     }
   *id = argv[1];
+  return TRUE;
+}
+
+gboolean
+hako_cli_preserve_fds (int n, GError **error)
+{
+  if (n < 0)
+    {
+      g_set_error (error, HAKO_ERROR, HAKO_ERROR_USAGE, _("--preserve-fds: %d is negative"), n);
+      return FALSE;
+    }
+  for (int fd = 3; fd < 3 + n; fd++)
+    if (fcntl (fd, F_GETFD) < 0)
+      {
+        g_set_error (error, HAKO_ERROR, HAKO_ERROR_USAGE,
+                     _("--preserve-fds %d: file descriptor %d is not open"), n, fd);
+        return FALSE;
+      }
   return TRUE;
 }
 

@@ -5,6 +5,8 @@
 #include <pwd.h>
 #include <signal.h>
 #include <string.h>
+#include <linux/keyctl.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
@@ -29,6 +31,7 @@ enum
   STEP_FORK = -2,
   STEP_EXEC_SOCKET = 1,
   STEP_RUNTIME = 2,
+  STEP_KEYRING = 3,
 };
 
 struct HakoSetup
@@ -43,6 +46,8 @@ struct HakoSetup
   int report_fd; /* children write HakoReports here */
   int control_fd; /* children read the maps signal and the state message here */
   int lock_fd;
+  char *keyring_name; /* NULL with --no-new-keyring */
+  int passed_fds;     /* fds from 3 on that the payload keeps (LISTEN_FDS + --preserve-fds) */
 };
 
 /* ---- in the children: async-signal-safe only ---- */
@@ -128,8 +133,11 @@ wait_for_start_and_exec (const HakoSetup *setup, int listen_fd)
     _exit (1);
   close (listen_fd);
   child_run_hooks (setup, HAKO_HOOK_START_CONTAINER, conn, len);
-  /* Nothing of the runtime may reach the payload: every other fd closes on exec. */
-  syscall (SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+  /* Nothing of the runtime may reach the payload: every fd but stdio and
+   * the ones passed on purpose closes on exec. */
+  for (int fd = 3; fd < 3 + setup->passed_fds; fd++)
+    fcntl (fd, F_SETFD, 0);
+  syscall (SYS_close_range, 3 + setup->passed_fds, ~0U, CLOSE_RANGE_CLOEXEC);
   hako_process_plan_exec (setup->process, &r.error);
   hako_report_write (conn, &r);
   _exit (127);
@@ -143,6 +151,10 @@ run_container_process (HakoSetup *setup)
 
   if (listen_fd < 0)
     child_fail_errno (setup, HAKO_CHILD_STAGE_SYNC, STEP_EXEC_SOCKET);
+  /* A session keyring of its own, as runc gives; kernels without keyrings are fine. */
+  if (setup->keyring_name && syscall (SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, setup->keyring_name) < 0
+      && errno != ENOSYS)
+    child_fail_errno (setup, HAKO_CHILD_STAGE_SYNC, STEP_KEYRING);
   if (hako_mount_plan_apply (setup->mounts, before_pivot, setup, &error) < 0
       || hako_process_plan_apply_system (setup->process, &error) < 0
       || hako_process_plan_apply_identity (setup->process, &error) < 0)
@@ -164,6 +176,8 @@ run_first_child (HakoSetup *setup)
 
   /* An flock belongs to the open file: a copy here would hold it until exec. */
   close (setup->lock_fd);
+  /* Nothing of a setup may outlive a runtime killed half-way. */
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
   if (hako_namespace_plan_new_user (&setup->namespaces))
     {
       if (unshare (CLONE_NEWUSER) < 0)
@@ -224,6 +238,8 @@ describe_child_error (const HakoSetup *setup, const HakoChildError *error)
     default:
       if (error->step == STEP_EXEC_SOCKET)
         return g_strdup_printf (_("cannot listen on %s/%s: %s"), setup->state_dir, HAKO_EXEC_SOCKET, reason);
+      if (error->step == STEP_KEYRING)
+        return g_strdup_printf (_("cannot create the session keyring: %s (--no-new-keyring keeps the caller's)"), reason);
       return g_strdup_printf (_("lost the runtime during setup: %s"), reason);
     }
 }
@@ -274,9 +290,37 @@ choose_mappings (const HakoSpec *spec, HakoUsernsMappings *out, GError **error)
   return TRUE;
 }
 
+/* systemd socket activation: LISTEN_FDS addressed to this process pass on,
+ * renumbered for the container's pid 1. */
+static int
+listen_fds_for_container (HakoSpec *spec)
+{
+  const char *listen_pid = g_getenv ("LISTEN_PID");
+  const char *listen_fds = g_getenv ("LISTEN_FDS");
+  guint64 pid, n;
+  GStrvBuilder *env;
+  g_autofree char *count = NULL;
+
+  if (listen_pid == NULL || listen_fds == NULL
+      || !g_ascii_string_to_unsigned (listen_pid, 10, 1, G_MAXINT, &pid, NULL) || (pid_t) pid != getpid ()
+      || !g_ascii_string_to_unsigned (listen_fds, 10, 1, 1024, &n, NULL))
+    return 0;
+  env = g_strv_builder_new ();
+  for (char **e = spec->process->env; e && *e; e++)
+    if (!g_str_has_prefix (*e, "LISTEN_FDS=") && !g_str_has_prefix (*e, "LISTEN_PID="))
+      g_strv_builder_add (env, *e);
+  count = g_strdup_printf ("LISTEN_FDS=%u", (guint) n);
+  g_strv_builder_add (env, count);
+  g_strv_builder_add (env, "LISTEN_PID=1");
+  g_strfreev (spec->process->env);
+  spec->process->env = g_strv_builder_end (env);
+  g_strv_builder_unref (env);
+  return n;
+}
+
 HakoSetup *
-hako_setup_new (const char *config, gsize config_len, const char *bundle, const char *state_dir,
-                gboolean no_pivot, GError **error)
+hako_setup_new (const char *config, gsize config_len, const HakoSetupOptions *options,
+                GError **error)
 {
   g_autoptr (HakoSetup) setup = g_new0 (HakoSetup, 1);
   HakoMountPlanOptions mount_options = { 0 };
@@ -293,6 +337,7 @@ hako_setup_new (const char *config, gsize config_len, const char *bundle, const 
       g_prefix_error (error, "config.json: ");
       return NULL;
     }
+  setup->passed_fds = listen_fds_for_container (setup->spec) + options->preserve_fds;
   linux_ = setup->spec->linux_;
   if (!hako_namespace_plan_init (&setup->namespaces, linux_, error))
     return NULL;
@@ -302,8 +347,8 @@ hako_setup_new (const char *config, gsize config_len, const char *bundle, const 
   mount_options.new_netns = linux_ && linux_->namespaces[HAKO_NS_NETWORK].present
                             && linux_->namespaces[HAKO_NS_NETWORK].path == NULL;
   mount_options.new_cgroupns = linux_ && linux_->namespaces[HAKO_NS_CGROUP].present;
-  mount_options.no_pivot = no_pivot;
-  setup->mounts = hako_mount_plan_new (setup->spec, bundle, &mount_options, error);
+  mount_options.no_pivot = options->no_pivot;
+  setup->mounts = hako_mount_plan_new (setup->spec, options->bundle, &mount_options, error);
   if (setup->mounts == NULL)
     return NULL;
   setup->process = hako_process_plan_new (setup->spec, error);
@@ -311,8 +356,9 @@ hako_setup_new (const char *config, gsize config_len, const char *bundle, const 
     return NULL;
   for (const char *const *w = hako_process_plan_warnings (setup->process); w && *w; w++)
     hako_log_warning ("%s", *w);
-  setup->rootfs = g_canonicalize_filename (setup->spec->root->path, bundle);
-  setup->state_dir = g_strdup (state_dir);
+  setup->rootfs = g_canonicalize_filename (setup->spec->root->path, options->bundle);
+  setup->state_dir = g_strdup (options->state_dir);
+  setup->keyring_name = options->no_new_keyring ? NULL : g_strdup (options->id);
   setup->message = g_malloc (HAKO_STATE_MESSAGE_MAX);
   return g_steal_pointer (&setup);
 }
@@ -328,6 +374,7 @@ hako_setup_free (HakoSetup *setup)
   g_clear_pointer (&setup->process, hako_process_plan_free);
   g_free (setup->rootfs);
   g_free (setup->state_dir);
+  g_free (setup->keyring_name);
   g_free (setup->message);
   g_free (setup);
 }

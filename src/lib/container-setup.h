@@ -24,10 +24,19 @@
 
 typedef struct HakoSetup HakoSetup;
 
-/* Parses CONFIG (the bytes of the bundle's config.json) and prepares every
- * plan. ROOTFS receives the absolute root.path. */
-HakoSetup *hako_setup_new (const char *config, gsize config_len, const char *bundle,
-                           const char *state_dir, gboolean no_pivot, GError **error);
+typedef struct
+{
+  const char *id;
+  const char *bundle;    /* absolute */
+  const char *state_dir; /* absolute */
+  gboolean no_pivot;
+  gboolean no_new_keyring;
+  guint preserve_fds;    /* fds 3.. (after any LISTEN_FDS) passed to the container */
+} HakoSetupOptions;
+
+/* Parses CONFIG (the bytes of the bundle's config.json) and prepares every plan. */
+HakoSetup *hako_setup_new (const char *config, gsize config_len, const HakoSetupOptions *options,
+                           GError **error);
 void hako_setup_free (HakoSetup *setup);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HakoSetup, hako_setup_free)
 

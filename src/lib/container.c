@@ -60,6 +60,7 @@ create_locked (const HakoCreateOptions *options, int lock_fd, GError **error)
   g_autofree char *config = NULL;
   gsize config_len;
   struct passwd *pw = getpwuid (geteuid ());
+  HakoSetupOptions setup_options;
 
   if (g_file_test (dir, G_FILE_TEST_EXISTS))
     {
@@ -70,7 +71,11 @@ create_locked (const HakoCreateOptions *options, int lock_fd, GError **error)
     }
   if (!g_file_get_contents (config_path, &config, &config_len, error))
     return FALSE;
-  setup = hako_setup_new (config, config_len, bundle, dir, options->no_pivot, error);
+  setup_options = (HakoSetupOptions){ .id = options->id, .bundle = bundle, .state_dir = dir,
+                                      .no_pivot = options->no_pivot,
+                                      .no_new_keyring = options->no_new_keyring,
+                                      .preserve_fds = options->preserve_fds };
+  setup = hako_setup_new (config, config_len, &setup_options, error);
   if (setup == NULL)
     return FALSE;
   state->id = g_strdup (options->id);

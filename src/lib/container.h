@@ -13,6 +13,8 @@ typedef struct
   const char *bundle;   /* default "." */
   const char *pid_file; /* may be NULL */
   gboolean no_pivot;
+  gboolean no_new_keyring;
+  guint preserve_fds;
 } HakoCreateOptions;
 
 /* Creates the container and leaves its process waiting for `start`. */

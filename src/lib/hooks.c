@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -45,6 +46,8 @@ exec_hook (const HakoHook *hook, int stdin_fd, int error_fd)
   char *no_env[] = { NULL };
   int saved_errno;
 
+  /* A hook must not outlive a runtime killed while it waits for it. */
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
   if (dup2 (stdin_fd, STDIN_FILENO) >= 0)
     execve (hook->path, hook->args && hook->args[0] ? hook->args : default_argv,
             hook->env ? hook->env : no_env);

@@ -236,7 +236,7 @@ hako_terminal_connect_console_socket (const char *path, GError **error)
                    path, sizeof address.sun_path - 1);
       return -1;
     }
-  strncpy (address.sun_path, path, sizeof address.sun_path - 1);
+  memcpy (address.sun_path, path, strlen (path) + 1);
   fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0)
     {
