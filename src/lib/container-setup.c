@@ -100,7 +100,8 @@ before_pivot (void *data, HakoChildError *err)
   if (hako_message_read (setup->control_fd, setup->message, &len) < 0)
     return hako_child_fail (err, HAKO_CHILD_STAGE_SYNC, STEP_RUNTIME, errno);
   child_run_hooks (setup, HAKO_HOOK_CREATE_CONTAINER, setup->report_fd, len);
-  return 0;
+  /* Before readonlyPaths make /proc/sys read-only, as runc orders it. */
+  return hako_process_plan_apply_system (setup->process, err);
 }
 
 /* exec.sock in the state directory, bound while host paths still resolve. */
@@ -156,7 +157,6 @@ run_container_process (HakoSetup *setup)
       && errno != ENOSYS)
     child_fail_errno (setup, HAKO_CHILD_STAGE_SYNC, STEP_KEYRING);
   if (hako_mount_plan_apply (setup->mounts, before_pivot, setup, &error) < 0
-      || hako_process_plan_apply_system (setup->process, &error) < 0
       || hako_process_plan_apply_identity (setup->process, &error) < 0)
     child_fail (setup, &error);
   report_simple (setup->report_fd, HAKO_REPORT_READY, 0);

@@ -6,8 +6,8 @@
  *     writes the maps ─────────────> the config's other namespaces, fork
  *                                      └─> container process ─ PID
  *                                          mounts ─ BEFORE_PIVOT
- *     prestart, createRuntime hooks; state ─> createContainer hooks
- *                                          pivot_root, process attributes
+ *     prestart, createRuntime hooks; state ─> createContainer hooks, sysctl...
+ *                                          masked paths, pivot_root, identity
  *                                          listen on exec.sock ─ READY
  *   `start` connects, sends the state ──> startContainer hooks, exec
  *   (the connection closes on exec, or carries the error report) */

@@ -505,6 +505,8 @@ build (PlanBuilder *b, const char *rootfs, GError **error)
     if (!add_config_mount (b, i, error))
       return FALSE;
   add_devices (b);
+  if (b->spec->process && b->spec->process->cwd)
+    add_step (b, HAKO_MOUNT_STEP_DIRECTORY, g_strdup ("process.cwd"), b->spec->process->cwd);
   if (linux_)
     {
       add_path_list (b, HAKO_MOUNT_STEP_MASK, "maskedPaths", linux_->masked_paths);
@@ -929,6 +931,17 @@ open_listed_path (Apply *a, const HakoMountStep *step, int *fd)
 }
 
 static int
+apply_directory (Apply *a, const HakoMountStep *step)
+{
+  int fd = ensure_in_root (a->rootfd, step->destination, 0);
+
+  if (fd < 0)
+    return fail (a, HAKO_MOUNT_OP_RESOLVE);
+  close (fd);
+  return 0;
+}
+
+static int
 apply_mask (Apply *a, const HakoMountStep *step)
 {
   struct stat st;
@@ -1008,6 +1021,8 @@ apply_step (Apply *a, const HakoMountStep *step)
       return apply_mknod (a, step);
     case HAKO_MOUNT_STEP_SYMLINK:
       return apply_symlink (a, step);
+    case HAKO_MOUNT_STEP_DIRECTORY:
+      return apply_directory (a, step);
     case HAKO_MOUNT_STEP_MASK:
       return apply_mask (a, step);
     case HAKO_MOUNT_STEP_READONLY:
@@ -1030,9 +1045,15 @@ hako_mount_plan_apply (const HakoMountPlan *plan, HakoMountBeforePivot before_pi
 
   for (guint i = 0; r == 0 && i < plan->n_steps; i++)
     {
+      HakoMountStepKind kind = plan->steps[i].kind;
       a.index = (int) i;
-      if (plan->steps[i].kind == HAKO_MOUNT_STEP_PIVOT && before_pivot)
-        r = before_pivot (data, err);
+      if (before_pivot
+          && (kind == HAKO_MOUNT_STEP_MASK || kind == HAKO_MOUNT_STEP_READONLY
+              || kind == HAKO_MOUNT_STEP_PIVOT))
+        {
+          r = before_pivot (data, err);
+          before_pivot = NULL;
+        }
       if (r == 0)
         r = apply_step (&a, &plan->steps[i]);
     }

@@ -48,6 +48,7 @@ typedef enum
   HAKO_MOUNT_STEP_DEVICE_BIND,      /* empty file + bind of the host node (rootless) */
   HAKO_MOUNT_STEP_DEVICE_MKNOD,     /* mknod + chown + chmod */
   HAKO_MOUNT_STEP_SYMLINK,          /* /dev/fd, /dev/stdin, ..., /dev/ptmx */
+  HAKO_MOUNT_STEP_DIRECTORY,        /* process.cwd made, while the root is still writable */
   HAKO_MOUNT_STEP_MASK,             /* /dev/null or a read-only tmpfs over a path */
   HAKO_MOUNT_STEP_READONLY,         /* a path bound onto itself, read-only */
   HAKO_MOUNT_STEP_PIVOT,            /* pivot_root (or MS_MOVE + chroot) and chdir "/" */
@@ -112,9 +113,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (HakoMountPlan, hako_mount_plan_free)
  * namespaces: async-signal-safe. 0, or -1 with *ERR set (stage
  * HAKO_CHILD_STAGE_MOUNT, step HAKO_MOUNT_ERROR_STEP (index, op)). */
 typedef int (*HakoMountBeforePivot) (void *data, HakoChildError *err);
-/* BEFORE_PIVOT (may be NULL) runs once the mounts are in place and the
- * rootfs is still reachable by host paths: where the createRuntime and
- * createContainer hooks belong. It returns 0, or -1 with *ERR set. */
+/* BEFORE_PIVOT (may be NULL) runs once the mounts and devices are in
+ * place, before the masked and read-only paths and pivot_root, while host
+ * paths still resolve: where the createRuntime and createContainer hooks
+ * belong, and the sysctls that read-only /proc/sys would refuse after.
+ * It returns 0, or -1 with *ERR set. */
 int hako_mount_plan_apply (const HakoMountPlan *plan, HakoMountBeforePivot before_pivot,
                            void *data, HakoChildError *err);
 
