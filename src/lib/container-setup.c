@@ -19,6 +19,7 @@
 #include "hooks.h"
 #include "i18n.h"
 #include "log.h"
+#include "lsm.h"
 #include "mount.h"
 #include "namespaces.h"
 #include "process.h"
@@ -337,6 +338,8 @@ hako_setup_new (const char *config, gsize config_len, const HakoSetupOptions *op
       g_prefix_error (error, "config.json: ");
       return NULL;
     }
+  if (!hako_lsm_check (setup->spec, "/sys", error))
+    return NULL;
   setup->passed_fds = listen_fds_for_container (setup->spec) + options->preserve_fds;
   linux_ = setup->spec->linux_;
   if (!hako_namespace_plan_init (&setup->namespaces, linux_, error))

@@ -1,0 +1,69 @@
+#!/bin/sh
+# The lifecycle's harder cases: a runtime killed half-way, namespaces joined
+# by path, time offsets, kill --all, concurrent creates on one id,
+# --no-pivot, and labels the host cannot apply.
+. "$HAKO_TESTS_SRCDIR/integration/tap.sh"
+. "$HAKO_TESTS_SRCDIR/integration/bundle.sh"
+plan 16
+root="$TEST_TMP/state"
+hk () { local status=$1; shift; run_hako "$status" --root "$root" "$@"; }
+no_containers () { [ -z "$("$HAKO" --root "$root" list -q)" ] && [ -z "$(ls "$root" 2>/dev/null)" ]; }
+state_pid () { "${PYTHON3:-python3}" -c "import json,sys; print(json.load(open(sys.argv[1]))['pid'])" "$root/$1/state.json"; }
+no_process_matching () { ! ps -eo args | grep -v grep | grep -qF -- "$1"; }
+make_bundle b '["sleep", "1000"]'
+cp b/config.json base.json
+
+# A runtime killed while a createRuntime hook runs leaves a container in
+# "creating" that delete --force removes, with nothing left running.
+set_config b "c['hooks'] = {'createRuntime': [{'path': '/bin/sleep', 'args': ['sleep', '3141']}]}"
+"$HAKO" --root "$root" create --bundle b killed >/dev/null 2>&1 &
+runtime=$!
+for i in $(seq 200); do ps -eo args | grep -v grep | grep -q 'sleep 3141' && break; sleep 0.05; done
+kill -KILL "$runtime"; wait "$runtime" 2>/dev/null
+ok "the half-created container is listed as creating" sh -c "'$HAKO' --root '$root' state killed | grep -q '\"creating\"'"
+pid=$(state_pid killed)
+ok "delete --force cleans it up" hk 0 delete --force killed
+ok "... no state is left" no_containers
+ok "... the hook died with the runtime" sh -c "for i in \$(seq 100); do ps -eo args | grep -v grep | grep -q 'sleep 3141' || exit 0; sleep 0.05; done; exit 1"
+ok "... and so did the container process" sh -c "[ '$pid' -gt 0 ] && for i in \$(seq 100); do [ -e /proc/$pid ] || exit 0; sleep 0.05; done; exit 1"
+
+# Joining another container's user and uts namespaces by path.
+cp base.json b/config.json
+set_config b "c['hostname'] = 'alpha'"
+hk 0 create --bundle b alpha
+alpha=$(state_pid alpha)
+mkdir -p b2 && cp -a b/rootfs b2/ && cp base.json b2/config.json
+set_config b2 "c['process']['args'] = ['hostname']; c.pop('hostname', None); c['linux']['namespaces'] = [{'type': t} for t in ('pid', 'mount', 'ipc', 'network', 'cgroup')] + [{'type': 'user', 'path': '/proc/$alpha/ns/user'}, {'type': 'uts', 'path': '/proc/$alpha/ns/uts'}]"
+ok "a container can join another's user and uts namespaces by path" hk 0 run --bundle b2 beta
+ok "... and sees its hostname" output_has stdout "alpha"
+ok "a namespace path that does not exist is refused, naming it" sh -c "'${PYTHON3:-python3}' -c \"import json; c=json.load(open('b2/config.json')); c['linux']['namespaces'][-1]['path']='/nonexistent/ns'; json.dump(c, open('b2/config.json','w'))\" && ! '$HAKO' --root '$root' run --bundle b2 gamma 2>err.txt && grep -q '/nonexistent/ns' err.txt"
+hk 0 delete --force alpha
+
+# A time namespace with a boottime offset of a year.
+cp base.json b/config.json
+set_config b "c['process']['args'] = ['cat', '/proc/uptime']; c['linux']['namespaces'].append({'type': 'time'}); c['linux']['timeOffsets'] = {'boottime': {'secs': 31536000, 'nanosecs': 0}}"
+ok "linux.timeOffsets shift the container's boottime" hk 0 run --bundle b timed
+ok "... by a year" sh -c "awk '{exit !(\$1 > 31536000)}' '$TEST_TMP/stdout'"
+
+# kill --all reaches every process of the container.
+cp base.json b/config.json
+set_config b "c['process']['args'] = ['sh', '-c', 'sleep 2718 & sleep 2718 & wait']"
+hk 0 run --detach --bundle b many
+ok "kill --all KILL" hk 0 kill --all many KILL
+ok "... leaves none of its processes" sh -c "for i in \$(seq 100); do ps -eo args | grep -v grep | grep -q 'sleep 2718' || exit 0; sleep 0.05; done; exit 1"
+hk 0 delete --force many
+
+# Two creates of one id at once: the lock lets exactly one through.
+cp base.json b/config.json
+"$HAKO" --root "$root" create --bundle b twin >/dev/null 2>&1 & first=$!
+"$HAKO" --root "$root" create --bundle b twin >/dev/null 2>&1 & second=$!
+wait $first; s1=$?; wait $second; s2=$?
+ok "concurrent creates of one id: exactly one succeeds" sh -c "[ \$(( ($s1 == 0) + ($s2 == 0) )) -eq 1 ]"
+hk 0 delete --force twin
+
+set_config b "c['process']['args'] = ['echo', 'unpivoted']"
+ok "--no-pivot runs the container with MS_MOVE and chroot" hk 0 run --no-pivot --bundle b np
+set_config b "c['process']['apparmorProfile'] = 'hako-test'"
+ok "an AppArmor profile the host cannot apply is refused, naming the field" hk 1 run --bundle b aa
+ok "... with nothing left" sh -c "grep -q 'process.apparmorProfile' '$TEST_TMP/stderr' && [ -z \"\$('$HAKO' --root '$root' list -q)\" ]"
+done_testing
