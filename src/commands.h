@@ -3,6 +3,8 @@
 
 #include <glib.h>
 
+#include "container.h"
+
 typedef struct
 {
   char *root;           /* --root: the state directory */
@@ -26,6 +28,32 @@ typedef gboolean (*HakoCommandFunc) (HakoGlobalOptions *global, int argc, char *
 gboolean hako_cli_parse_options (const char *command, const char *parameters,
                                  const char *summary, const GOptionEntry *entries, int *argc,
                                  char ***argv, GError **error);
+
+/* As hako_cli_parse_options, with a second set of entries (may be NULL). */
+gboolean hako_cli_parse_options_with (const char *command, const char *parameters,
+                                      const char *summary, const GOptionEntry *entries,
+                                      const GOptionEntry *more_entries, int *argc, char ***argv,
+                                      GError **error);
+
+/* The options create and run share; the strings are owned here. */
+typedef struct
+{
+  char *bundle;
+  char *pid_file;
+  char *root;
+  gboolean no_pivot;
+  gboolean no_new_keyring;
+  int preserve_fds;
+} HakoCliCreateArgs;
+
+void hako_cli_create_args_clear (HakoCliCreateArgs *args);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HakoCliCreateArgs, hako_cli_create_args_clear)
+
+/* Parses create's options (plus EXTRA) and the container id into OPTIONS,
+ * which borrows from ARGS. */
+gboolean hako_cli_parse_create (const char *command, const char *summary, const GOptionEntry *extra,
+                                HakoGlobalOptions *global, HakoCliCreateArgs *args, int *argc,
+                                char ***argv, HakoCreateOptions *options, GError **error);
 
 /* A usage error when positional arguments remain after the options. */
 gboolean hako_cli_no_arguments (const char *command, int argc, char **argv, GError **error);

@@ -68,8 +68,9 @@ print_short_usage (const char *command)
 }
 
 gboolean
-hako_cli_parse_options (const char *command, const char *parameters, const char *summary,
-                        const GOptionEntry *entries, int *argc, char ***argv, GError **error)
+hako_cli_parse_options_with (const char *command, const char *parameters, const char *summary,
+                             const GOptionEntry *entries, const GOptionEntry *more_entries,
+                             int *argc, char ***argv, GError **error)
 {
   g_autoptr (GOptionContext) context = g_option_context_new (parameters);
   g_autofree char *prgname = g_strdup_printf ("hako %s", command);
@@ -79,12 +80,22 @@ hako_cli_parse_options (const char *command, const char *parameters, const char 
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_set_summary (context, summary);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (more_entries)
+    g_option_context_add_main_entries (context, more_entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, argc, argv, &local_error))
     {
       g_set_error_literal (error, HAKO_ERROR, HAKO_ERROR_USAGE, local_error->message);
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+hako_cli_parse_options (const char *command, const char *parameters, const char *summary,
+                        const GOptionEntry *entries, int *argc, char ***argv, GError **error)
+{
+  return hako_cli_parse_options_with (command, parameters, summary, entries, NULL, argc, argv,
+                                      error);
 }
 
 gboolean

@@ -144,6 +144,21 @@ to_json (JsonBuilder *builder, gboolean pretty)
   return json_generator_to_data (generator, NULL);
 }
 
+/* The members the record on disk and the state JSON share. */
+static void
+add_state_members (JsonBuilder *builder, const HakoState *state, HakoStatus status, pid_t pid)
+{
+  add_string (builder, "id", state->id);
+  add_string (builder, "status", hako_status_name (status));
+  json_builder_set_member_name (builder, "pid");
+  json_builder_add_int_value (builder, pid);
+  add_string (builder, "bundle", state->bundle);
+  add_string (builder, "rootfs", state->rootfs);
+  add_string (builder, "created", state->created);
+  add_string (builder, "owner", state->owner);
+  add_annotations (builder, state->annotations);
+}
+
 /* The record on disk: what hako needs to find the container again. */
 static char *
 record_to_json (const HakoState *state)
@@ -151,17 +166,9 @@ record_to_json (const HakoState *state)
   g_autoptr (JsonBuilder) builder = json_builder_new ();
 
   json_builder_begin_object (builder);
-  add_string (builder, "id", state->id);
-  add_string (builder, "status", hako_status_name (state->recorded));
-  json_builder_set_member_name (builder, "pid");
-  json_builder_add_int_value (builder, state->pid);
+  add_state_members (builder, state, state->recorded, state->pid);
   json_builder_set_member_name (builder, "pidStartTime");
   json_builder_add_int_value (builder, (gint64) state->pid_start);
-  add_string (builder, "bundle", state->bundle);
-  add_string (builder, "rootfs", state->rootfs);
-  add_string (builder, "created", state->created);
-  add_string (builder, "owner", state->owner);
-  add_annotations (builder, state->annotations);
   json_builder_end_object (builder);
   return to_json (builder, FALSE);
 }
@@ -326,15 +333,7 @@ hako_state_to_json (const HakoState *state, gboolean pretty)
 
   json_builder_begin_object (builder);
   add_string (builder, "ociVersion", HAKO_OCI_VERSION);
-  add_string (builder, "id", state->id);
-  add_string (builder, "status", hako_status_name (status));
-  json_builder_set_member_name (builder, "pid");
-  json_builder_add_int_value (builder, status == HAKO_STATUS_STOPPED ? 0 : state->pid);
-  add_string (builder, "bundle", state->bundle);
-  add_string (builder, "rootfs", state->rootfs);
-  add_string (builder, "created", state->created);
-  add_string (builder, "owner", state->owner);
-  add_annotations (builder, state->annotations);
+  add_state_members (builder, state, status, status == HAKO_STATUS_STOPPED ? 0 : state->pid);
   json_builder_end_object (builder);
   return to_json (builder, pretty);
 }

@@ -1,0 +1,41 @@
+/* The options create and run share, as runc has them. */
+#include "config.h"
+
+#include "commands.h"
+#include "i18n.h"
+
+void
+hako_cli_create_args_clear (HakoCliCreateArgs *args)
+{
+  g_clear_pointer (&args->bundle, g_free);
+  g_clear_pointer (&args->pid_file, g_free);
+  g_clear_pointer (&args->root, g_free);
+}
+
+gboolean
+hako_cli_parse_create (const char *command, const char *summary, const GOptionEntry *extra,
+                       HakoGlobalOptions *global, HakoCliCreateArgs *args, int *argc,
+                       char ***argv, HakoCreateOptions *options, GError **error)
+{
+  const GOptionEntry entries[] = {
+    { "bundle", 'b', 0, G_OPTION_ARG_FILENAME, &args->bundle, N_("Bundle directory (default: the current directory)"), N_("DIR") },
+    { "pid-file", 0, 0, G_OPTION_ARG_FILENAME, &args->pid_file, N_("Write the container process's pid to FILE"), N_("FILE") },
+    { "no-pivot", 0, 0, G_OPTION_ARG_NONE, &args->no_pivot, N_("Use MS_MOVE and chroot instead of pivot_root"), NULL },
+    { "no-new-keyring", 0, 0, G_OPTION_ARG_NONE, &args->no_new_keyring, N_("Keep the caller's session keyring instead of a new one"), NULL },
+    { "preserve-fds", 0, 0, G_OPTION_ARG_INT, &args->preserve_fds, N_("Pass N more file descriptors, from 3 (after LISTEN_FDS), to the container"), N_("N") },
+    { NULL },
+  };
+  const char *id;
+
+  if (!hako_cli_parse_options_with (command, _("ID"), summary, entries, extra, argc, argv, error)
+      || !hako_cli_container_id (command, *argc, *argv, 0, &id, error)
+      || !hako_cli_preserve_fds (args->preserve_fds, error)
+      || (args->root = hako_cli_state_root (global, error)) == NULL)
+    return FALSE;
+  *options = (HakoCreateOptions){ .root = args->root, .id = id,
+                                  .bundle = args->bundle ? args->bundle : ".",
+                                  .pid_file = args->pid_file, .no_pivot = args->no_pivot,
+                                  .no_new_keyring = args->no_new_keyring,
+                                  .preserve_fds = args->preserve_fds };
+  return TRUE;
+}
