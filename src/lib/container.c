@@ -34,7 +34,7 @@ static gboolean
 write_pid_file (const char *path, pid_t pid, GError **error)
 {
   g_autofree char *text = g_strdup_printf ("%d", (int) pid);
-  return g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
+  return hako_file_replace (path, text, -1, 0644, error);
 }
 
 /* config.json as create read it: later edits to the bundle must not
@@ -88,8 +88,7 @@ create_locked (const HakoCreateOptions *options, int lock_fd, GError **error)
     state->annotations = g_hash_table_ref (hako_setup_get_spec (setup)->annotations);
 
   if (!hako_state_save (options->root, state, error)
-      || !g_file_set_contents_full (saved_config, config, config_len,
-                                    G_FILE_SET_CONTENTS_CONSISTENT, 0600, error)
+      || !hako_file_replace (saved_config, config, config_len, 0600, error)
       || !hako_setup_spawn (setup, options->root, state, lock_fd, error))
     {
       hako_state_remove (options->root, options->id);

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -44,6 +45,34 @@ hako_file_create_new (const char *path, const char *contents, GError **error)
       unlink (path);
       g_prefix_error (error, _("cannot write %s: "), path);
       return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+hako_file_replace (const char *path, const char *contents, gssize length, int mode,
+                   GError **error)
+{
+  g_autofree char *temp = g_strconcat (path, ".XXXXXX", NULL);
+  int fd = g_mkstemp_full (temp, O_WRONLY | O_CLOEXEC, mode);
+
+  if (fd < 0)
+    return hako_error_set_errno (error, errno, _("cannot create %s"), temp);
+  if (length < 0)
+    length = strlen (contents);
+  if (!hako_fd_write_all (fd, contents, length, error) || close (fd) < 0)
+    {
+      if (error && *error == NULL)
+        hako_error_set_errno (error, errno, "close");
+      unlink (temp);
+      g_prefix_error (error, _("cannot write %s: "), path);
+      return FALSE;
+    }
+  if (rename (temp, path) < 0)
+    {
+      int saved_errno = errno;
+      unlink (temp);
+      return hako_error_set_errno (error, saved_errno, _("cannot write %s"), path);
     }
   return TRUE;
 }

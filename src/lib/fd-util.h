@@ -7,3 +7,8 @@
 gboolean hako_fd_write_all (int fd, const char *data, gsize length, GError **error);
 /* Creates PATH exclusively (never replacing a file) with CONTENTS. */
 gboolean hako_file_create_new (const char *path, const char *contents, GError **error);
+/* Replaces PATH with CONTENTS atomically (a temporary file renamed over it),
+ * without fsync: state lives on the runtime dir's tmpfs, where readers need
+ * never see a half-written file but nothing must survive a reboot. */
+gboolean hako_file_replace (const char *path, const char *contents, gssize length, int mode,
+                            GError **error);

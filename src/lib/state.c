@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "fd-util.h"
 #include "i18n.h"
 #include "json-read.h"
 #include "spec.h"
@@ -182,8 +183,7 @@ hako_state_save (const char *root, const HakoState *state, GError **error)
 
   if (g_mkdir_with_parents (dir, 0700) < 0)
     return hako_error_set_errno (error, errno, _("cannot create %s"), dir);
-  /* g_file_set_contents writes a temporary file and renames it over. */
-  return g_file_set_contents_full (path, json, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
+  return hako_file_replace (path, json, -1, 0600, error);
 }
 
 static gboolean

@@ -1,0 +1,51 @@
+# Shared by the benchmarks: bundles for each runtime from the host's
+# busybox-static, and the private mount namespace crun needs on this host.
+# Needs root (to set that namespace up) and an unprivileged BENCH_USER with
+# /etc/subuid ranges; the runtimes run rootless as that user.
+set -eu
+BENCH_USER=${BENCH_USER:-hakotest}
+HAKO=${HAKO:-$(cd "$(dirname "$0")/.." && pwd)/src/hako}
+
+busybox_rootfs () {
+  mkdir -p "$1/rootfs/bin"
+  cp /bin/busybox "$1/rootfs/bin/busybox"
+  for tool in sh true; do ln -sf busybox "$1/rootfs/bin/$tool"; done
+}
+
+# make_bundles DIR: DIR/{hako,crun,runc} bundles running /bin/true.
+make_bundles () {
+  local dir=$1 runtime
+  for runtime in hako crun runc; do
+    busybox_rootfs "$dir/$runtime"
+  done
+  "$HAKO" spec --bundle "$dir/hako"
+  (cd "$dir/crun" && crun spec --rootless)
+  (cd "$dir/runc" && runc spec --rootless)
+  for runtime in hako crun runc; do
+    python3 - "$dir/$runtime/config.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["process"]["args"] = ["/bin/true"]
+c["process"]["terminal"] = False
+json.dump(c, open(sys.argv[1], "w"))
+PY
+  done
+}
+
+# in_bench_namespace COMMAND...: as BENCH_USER, in a mount namespace where
+# /sys/fs/cgroup/unified/cgroup.controllers reads empty (crun 1.8.1 refuses
+# every container on a hybrid host otherwise; the others do not care).
+in_bench_namespace () {
+  [ "$(id -u)" = 0 ] || { echo "run the benchmarks as root (they drop to $BENCH_USER)" >&2; exit 1; }
+  id "$BENCH_USER" >/dev/null 2>&1 || { echo "no user $BENCH_USER: create it with a subuid range" >&2; exit 1; }
+  local uid; uid=$(id -u "$BENCH_USER")
+  install -d -m 0700 -o "$BENCH_USER" -g "$BENCH_USER" "/run/user/$uid"
+  unshare -m sh -c '
+    # BENCH_CGROUP: a cgroup v1 directory to run everything in.
+    [ -n "${BENCH_CGROUP:-}" ] && echo $$ > "$BENCH_CGROUP/cgroup.procs"
+    f=/sys/fs/cgroup/unified/cgroup.controllers
+    [ -e "$f" ] && mount --bind /dev/null "$f"
+    exec "$@"' sh runuser -u "$BENCH_USER" -- env XDG_RUNTIME_DIR="/run/user/$uid" HOME=/tmp "$@"
+}
+
+median () { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
