@@ -4,7 +4,7 @@
 # --no-pivot, and labels the host cannot apply.
 . "$HAKO_TESTS_SRCDIR/integration/tap.sh"
 . "$HAKO_TESTS_SRCDIR/integration/bundle.sh"
-plan 16
+plan 19
 root="$TEST_TMP/state"
 hk () { local status=$1; shift; run_hako "$status" --root "$root" "$@"; }
 no_containers () { [ -z "$("$HAKO" --root "$root" list -q)" ] && [ -z "$(ls "$root" 2>/dev/null)" ]; }
@@ -66,4 +66,18 @@ ok "--no-pivot runs the container with MS_MOVE and chroot" hk 0 run --no-pivot -
 set_config b "c['process']['apparmorProfile'] = 'hako-test'"
 ok "an AppArmor profile the host cannot apply is refused, naming the field" hk 1 run --bundle b aa
 ok "... with nothing left" sh -c "grep -q 'process.apparmorProfile' '$TEST_TMP/stderr' && [ -z \"\$('$HAKO' --root '$root' list -q)\" ]"
+
+# Id mapping errors say what to do (rootless; root writes any map itself).
+cp base.json b/config.json
+set_config b "c['process']['args'] = ['true']"
+if [ "$(id -u)" = 0 ]; then
+  skip "newuidmap missing names the package" "root writes the maps directly"
+  skip "a mapping outside the subordinate ranges is refused by newuidmap" "root may map any id"
+  skip "... with newuidmap's reason" "root may map any id"
+else
+  ok "newuidmap missing names the package" sh -c "! PATH=/nonexistent '$HAKO' --root '$root' run --bundle b nomap 2>err.txt && grep -q 'install the package uidmap' err.txt"
+  set_config b "c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': $(id -u), 'size': 1}, {'containerID': 1, 'hostID': 3000000000, 'size': 10}]; c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': $(id -g), 'size': 1}]"
+  ok "a mapping outside the subordinate ranges is refused by newuidmap" hk 1 run --bundle b badmap
+  ok "... with newuidmap's reason" output_has stderr "newuidmap refused the mapping"
+fi
 done_testing
