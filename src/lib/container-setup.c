@@ -47,6 +47,9 @@ struct HakoSetup
   int report_fd; /* children write HakoReports here */
   int control_fd; /* children read the maps signal and the state message here */
   int lock_fd;
+  int listen_fd; /* exec.sock, bound by the first child before it enters the user namespace */
+  gboolean host_root; /* the runtime is root of the initial user namespace */
+  char *device_dir;   /* where the runtime, as host root, makes linux.devices nodes */
   char *keyring_name; /* NULL with --no-new-keyring */
   int passed_fds;     /* fds from 3 on that the payload keeps (LISTEN_FDS + --preserve-fds) */
 };
@@ -105,7 +108,10 @@ before_pivot (void *data, HakoChildError *err)
   return hako_process_plan_apply_system (setup->process, err);
 }
 
-/* exec.sock in the state directory, bound while host paths still resolve. */
+/* exec.sock in the state directory, bound while host paths still resolve
+ * and with the runtime's own credentials: the state directory need not be
+ * reachable by the container's root (a uidMappings entry may make it any
+ * host uid). */
 static int
 listen_exec_socket (const HakoSetup *setup)
 {
@@ -149,10 +155,8 @@ static G_GNUC_NORETURN void
 run_container_process (HakoSetup *setup)
 {
   HakoChildError error = { 0 };
-  int listen_fd = listen_exec_socket (setup);
+  int listen_fd = setup->listen_fd;
 
-  if (listen_fd < 0)
-    child_fail_errno (setup, HAKO_CHILD_STAGE_SYNC, STEP_EXEC_SOCKET);
   /* A session keyring of its own, as runc gives; kernels without keyrings are fine. */
   if (setup->keyring_name && syscall (SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, setup->keyring_name) < 0
       && errno != ENOSYS)
@@ -179,6 +183,12 @@ run_first_child (HakoSetup *setup)
   close (setup->lock_fd);
   /* Nothing of a setup may outlive a runtime killed half-way. */
   prctl (PR_SET_PDEATHSIG, SIGKILL);
+  setup->listen_fd = listen_exec_socket (setup);
+  if (setup->listen_fd < 0)
+    child_fail_errno (setup, HAKO_CHILD_STAGE_SYNC, STEP_EXEC_SOCKET);
+  /* What real root joins was made by the host, in the initial user namespace. */
+  if (setup->host_root && hako_namespace_plan_join (&setup->namespaces, &error) < 0)
+    child_fail (setup, &error);
   if (hako_namespace_plan_new_user (&setup->namespaces))
     {
       if (unshare (CLONE_NEWUSER) < 0)
@@ -193,7 +203,8 @@ run_first_child (HakoSetup *setup)
   /* Act as the container's root where the mapping has one. */
   if (setresgid (0, 0, 0) == 0)
     (void) setresuid (0, 0, 0);
-  if (hako_namespace_plan_apply (&setup->namespaces, &error) < 0)
+  if ((!setup->host_root && hako_namespace_plan_join (&setup->namespaces, &error) < 0)
+      || hako_namespace_plan_create (&setup->namespaces, &error) < 0)
     child_fail (setup, &error);
   /* Fork so that, in a new pid namespace, the container process is its pid 1.
    * It waits until its pid is reported, so every later report comes after. */
@@ -283,7 +294,7 @@ choose_mappings (const HakoSpec *spec, HakoUsernsMappings *out, GError **error)
       return TRUE;
     }
   pw = getpwuid (geteuid ());
-  if (!hako_userns_default_mappings (geteuid (), getegid (), pw ? pw->pw_name : NULL,
+  if (!hako_userns_default_mappings (hako_userns_is_host_root (), geteuid (), getegid (), pw ? pw->pw_name : NULL,
                                      "/etc/subuid", "/etc/subgid", out, error))
     return FALSE;
   if (out->notice)
@@ -327,7 +338,7 @@ hako_setup_new (const char *config, gsize config_len, const HakoSetupOptions *op
   HakoMountPlanOptions mount_options = { 0 };
   const HakoLinux *linux_;
 
-  setup->report_fd = setup->control_fd = setup->lock_fd = -1;
+  setup->report_fd = setup->control_fd = setup->lock_fd = setup->listen_fd = -1;
   for (int kind = 0; kind < HAKO_NS_N_KINDS; kind++)
     setup->namespaces.join_fds[kind] = -1;
   setup->spec = hako_spec_load_data (config, config_len, error);
@@ -345,8 +356,13 @@ hako_setup_new (const char *config, gsize config_len, const HakoSetupOptions *op
   if (!hako_namespace_plan_init (&setup->namespaces, linux_, error))
     return NULL;
   /* mknod needs CAP_MKNOD in the initial user namespace, which a process in
-   * the container's user namespace never has, even when hako runs as root. */
+   * the container's user namespace never has, even when hako runs as root:
+   * then hako makes the nodes itself, for the container to bind. */
   mount_options.rootless = TRUE;
+  setup->host_root = hako_userns_is_host_root ();
+  if (setup->host_root)
+    setup->device_dir = g_build_filename (options->state_dir, "devices", NULL);
+  mount_options.device_dir = setup->device_dir;
   mount_options.new_netns = linux_ && linux_->namespaces[HAKO_NS_NETWORK].present
                             && linux_->namespaces[HAKO_NS_NETWORK].path == NULL;
   mount_options.new_cgroupns = linux_ && linux_->namespaces[HAKO_NS_CGROUP].present;
@@ -378,6 +394,7 @@ hako_setup_free (HakoSetup *setup)
   g_free (setup->rootfs);
   g_free (setup->state_dir);
   g_free (setup->keyring_name);
+  g_free (setup->device_dir);
   g_free (setup->message);
   g_free (setup);
 }
@@ -426,7 +443,7 @@ handle_report (HakoSetup *setup, const HakoReport *r, pid_t first_child,
       state->pid_start = hako_process_start_time (r->pid);
       return hako_state_save (root, state, error);
     case HAKO_REPORT_BEFORE_PIVOT:
-      json = hako_state_to_json (state, FALSE);
+      json = hako_state_to_hook_json (state);
       return hako_hooks_run (setup->spec, HAKO_HOOK_PRESTART, json, error)
              && hako_hooks_run (setup->spec, HAKO_HOOK_CREATE_RUNTIME, json, error)
              && hako_message_write (control_fd, json, error);
@@ -450,8 +467,9 @@ hako_setup_spawn (HakoSetup *setup, const char *root, HakoState *state, int lock
   pid_t first_child;
   HakoReport r;
 
-  if (hako_namespace_plan_new_user (&setup->namespaces)
-      && !choose_mappings (setup->spec, &mappings, error))
+  if ((hako_namespace_plan_new_user (&setup->namespaces)
+       && !choose_mappings (setup->spec, &mappings, error))
+      || !hako_mount_plan_make_device_nodes (setup->mounts, error))
     return FALSE;
   if (pipe2 (report_pipe, O_CLOEXEC) < 0)
     return hako_error_set_errno (error, errno, "pipe");

@@ -143,7 +143,7 @@ release_container_process (const char *root, const HakoState *state, const HakoS
                            GError **error)
 {
   g_autofree char *dir = hako_state_dir (root, state->id);
-  g_autofree char *json = hako_state_to_json (state, FALSE);
+  g_autofree char *json = hako_state_to_hook_json (state);
   struct sockaddr_un addr = { .sun_family = AF_UNIX };
   int dir_fd = open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
   int fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -195,7 +195,7 @@ start_locked (const char *root, const char *id, GError **error)
   state->recorded = HAKO_STATUS_RUNNING;
   if (!hako_state_save (root, state, error))
     return FALSE;
-  json = hako_state_to_json (state, FALSE);
+  json = hako_state_to_hook_json (state);
   if (!hako_hooks_run (spec, HAKO_HOOK_POSTSTART, json, error))
     {
       /* runtime.md: a failing poststart hook stops the container. */
@@ -326,9 +326,11 @@ run_poststop_hooks (const char *root, HakoState *state)
   g_autofree char *json = NULL;
 
   state->recorded = HAKO_STATUS_STOPPED;
-  json = hako_state_to_json (state, FALSE);
-  if (spec == NULL || !hako_hooks_run (spec, HAKO_HOOK_POSTSTOP, json, &error))
+  json = hako_state_to_hook_json (state);
+  if (spec == NULL)
     hako_log_warning ("%s", error->message);
+  else
+    hako_hooks_run_warn (spec, HAKO_HOOK_POSTSTOP, json);
 }
 
 static gboolean

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -75,4 +76,27 @@ hako_file_replace (const char *path, const char *contents, gssize length, int mo
       return hako_error_set_errno (error, saved_errno, _("cannot write %s"), path);
     }
   return TRUE;
+}
+
+void
+hako_remove_tree (const char *path)
+{
+  struct stat st;
+  g_autoptr (GDir) entries = NULL;
+  const char *name;
+
+  if (lstat (path, &st) < 0)
+    return;
+  if (!S_ISDIR (st.st_mode))
+    {
+      unlink (path);
+      return;
+    }
+  entries = g_dir_open (path, 0, NULL);
+  while (entries && (name = g_dir_read_name (entries)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      hako_remove_tree (child);
+    }
+  rmdir (path);
 }

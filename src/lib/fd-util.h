@@ -12,3 +12,6 @@ gboolean hako_file_create_new (const char *path, const char *contents, GError **
  * never see a half-written file but nothing must survive a reboot. */
 gboolean hako_file_replace (const char *path, const char *contents, gssize length, int mode,
                             GError **error);
+/* Removes PATH and, when it is a directory, everything below it, never
+ * following symlinks. Best effort: what cannot be removed stays. */
+void hako_remove_tree (const char *path);

@@ -13,6 +13,7 @@
 #include "error.h"
 #include "hooks.h"
 #include "i18n.h"
+#include "log.h"
 
 /* ---- async-signal-safe ---- */
 
@@ -155,6 +156,20 @@ hako_hook_describe_failure (const HakoSpec *spec, HakoHookKind kind, guint index
                             WTERMSIG (result->wait_status));
   return g_strdup_printf (_("%s: %s exited with status %d"), where, hook->path,
                           WEXITSTATUS (result->wait_status));
+}
+
+void
+hako_hooks_run_warn (const HakoSpec *spec, HakoHookKind kind, const char *state_json)
+{
+  for (guint i = 0; i < spec->n_hooks[kind]; i++)
+    {
+      HakoHookResult result;
+      if (hako_hook_exec (&spec->hooks[kind][i], state_json, strlen (state_json), &result) < 0)
+        {
+          g_autofree char *message = hako_hook_describe_failure (spec, kind, i, &result);
+          hako_log_warning ("%s", message);
+        }
+    }
 }
 
 gboolean

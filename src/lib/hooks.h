@@ -30,6 +30,10 @@ int hako_hooks_exec (const HakoSpec *spec, HakoHookKind kind, const char *state_
 char *hako_hook_describe_failure (const HakoSpec *spec, HakoHookKind kind, guint index,
                                   const HakoHookResult *result);
 
+/* The runtime side, for hooks whose failure is only a warning (poststop):
+ * runs every hook of KIND, logging each failure. */
+void hako_hooks_run_warn (const HakoSpec *spec, HakoHookKind kind, const char *state_json);
+
 /* The runtime side: runs the hooks of KIND and turns a failure into ERROR. */
 gboolean hako_hooks_run (const HakoSpec *spec, HakoHookKind kind, const char *state_json,
                          GError **error);

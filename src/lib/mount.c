@@ -339,7 +339,7 @@ device_type_mode (char type)
 /* A device node: bound from the host when rootless (a fifo needs no
  * privilege and is always made), made with mknod otherwise. */
 static void
-add_device (PlanBuilder *b, char *label, const HakoDevice *device)
+add_device (PlanBuilder *b, char *label, const HakoDevice *device, int config_index)
 {
   gboolean bind = b->options->rootless && device->type != 'p';
   HakoMountStep *step = add_step (b, bind ? HAKO_MOUNT_STEP_DEVICE_BIND : HAKO_MOUNT_STEP_DEVICE_MKNOD,
@@ -347,12 +347,18 @@ add_device (PlanBuilder *b, char *label, const HakoDevice *device)
 
   if (bind)
     {
-      step->source = g_strdup (step->path);
       step->flags = MS_BIND;
       step->dest_is_file = TRUE;
-      return;
+      step->make_node = config_index >= 0 && b->options->device_dir != NULL;
+      if (!step->make_node)
+        {
+          step->source = g_strdup (step->path);
+          return;
+        }
+      step->source = g_strdup_printf ("%s/%d", b->options->device_dir, config_index);
     }
-  set_parent_and_name (step);
+  else
+    set_parent_and_name (step);
   step->mode = device_type_mode (device->type)
                | (device->file_mode.set ? (mode_t) (device->file_mode.value & 07777) : 0666);
   step->rdev = makedev (device->major, device->minor);
@@ -394,7 +400,7 @@ add_default_dev (PlanBuilder *b)
       HakoDevice device = { .type = 'c', .path = (char *) default_devices[i].path,
                             .major = default_devices[i].major, .minor = default_devices[i].minor };
       if (!config_has_device (b->spec->linux_, device.path))
-        add_device (b, g_strdup (_("default device")), &device);
+        add_device (b, g_strdup (_("default device")), &device, -1);
     }
   for (guint i = 0; i < G_N_ELEMENTS (default_symlinks); i++)
     add_symlink (b, default_symlinks[i][0], default_symlinks[i][1]);
@@ -410,7 +416,7 @@ add_devices (PlanBuilder *b)
   if (!binds_host_dev (b->spec))
     add_default_dev (b);
   for (guint i = 0; linux_ && i < linux_->n_devices; i++)
-    add_device (b, g_strdup_printf ("linux.devices[%u]", i), &linux_->devices[i]);
+    add_device (b, g_strdup_printf ("linux.devices[%u]", i), &linux_->devices[i], i);
 }
 
 static void
@@ -539,6 +545,27 @@ hako_mount_plan_new (const HakoSpec *spec, const char *bundle_dir,
   plan->steps = g_array_steal (steps, &n_steps);
   plan->n_steps = n_steps;
   return g_steal_pointer (&plan);
+}
+
+gboolean
+hako_mount_plan_make_device_nodes (const HakoMountPlan *plan, GError **error)
+{
+  for (guint i = 0; i < plan->n_steps; i++)
+    {
+      const HakoMountStep *step = &plan->steps[i];
+      g_autofree char *dir = NULL;
+
+      if (!step->make_node)
+        continue;
+      dir = g_path_get_dirname (step->source);
+      if (g_mkdir_with_parents (dir, 0700) < 0)
+        return hako_error_set_errno (error, errno, _("cannot create %s"), dir);
+      if (mknod (step->source, step->mode, step->rdev) < 0 || chmod (step->source, step->mode & 07777) < 0
+          || (step->set_owner && chown (step->source, step->uid, step->gid) < 0))
+        return hako_error_set_errno (error, errno, _("%s: cannot make the device node %s"),
+                                     step->label, step->path);
+    }
+  return TRUE;
 }
 
 void
@@ -794,6 +821,14 @@ remount_bind (const char *target, unsigned long wanted)
   keep = current & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NODIRATIME | MS_NOSYMFOLLOW);
   if (!(wanted & ATIME_FLAGS))
     keep |= current & ATIME_FLAGS;
+  if (mount (NULL, target, NULL, MS_REMOUNT | MS_BIND | wanted | keep, NULL) == 0)
+    return 0;
+  /* A mount that came from a more privileged mount namespace has its atime
+   * mode locked (MNT_LOCK_ATIME): keep the one it has rather than fail, as
+   * crun does; the other flags asked for still apply. */
+  if (errno != EPERM || !(wanted & ATIME_FLAGS) || (wanted & ATIME_FLAGS) == (current & ATIME_FLAGS))
+    return -1;
+  wanted = (wanted & ~ATIME_FLAGS) | (current & ATIME_FLAGS);
   return mount (NULL, target, NULL, MS_REMOUNT | MS_BIND | wanted | keep, NULL);
 }
 

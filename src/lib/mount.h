@@ -37,6 +37,10 @@ typedef struct
   gboolean new_netns;    /* the container has its own network namespace: fresh sysfs */
   gboolean no_pivot;     /* MS_MOVE + chroot instead of pivot_root */
   gboolean new_cgroupns; /* the container has its own cgroup namespace: try cgroup2 */
+  /* Where the runtime, when it is real root, makes the nodes of
+   * linux.devices for the container to bind: mknod is refused inside the
+   * container's user namespace. NULL: bind the host's own node. */
+  const char *device_dir;
 } HakoMountPlanOptions;
 
 typedef enum
@@ -95,6 +99,7 @@ typedef struct
   gboolean set_owner;
   uid_t uid;
   gid_t gid;
+  gboolean make_node;          /* a device bind whose source the runtime makes first */
 } HakoMountStep;
 
 typedef struct
@@ -107,6 +112,10 @@ typedef struct
 HakoMountPlan *hako_mount_plan_new (const HakoSpec *spec, const char *bundle_dir,
                                     const HakoMountPlanOptions *options, GError **error);
 void hako_mount_plan_free (HakoMountPlan *plan);
+
+/* In the runtime, as real root, before the setup: the device nodes of
+ * options->device_dir (mode, numbers, owner as linux.devices says). */
+gboolean hako_mount_plan_make_device_nodes (const HakoMountPlan *plan, GError **error);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HakoMountPlan, hako_mount_plan_free)
 
 /* In the setup process, already in the container's user and mount

@@ -14,7 +14,7 @@
 #define CLONE_NEWTIME 0x00000080
 #endif
 
-/* Steps of hako_namespace_plan_apply, for error reports. */
+/* Steps of the namespace plan, for error reports. */
 enum
 {
   STEP_JOIN = 0,      /* + kind */
@@ -88,12 +88,18 @@ hako_namespace_plan_join_user (const HakoNamespacePlan *plan, HakoChildError *er
 }
 
 int
-hako_namespace_plan_apply (const HakoNamespacePlan *plan, HakoChildError *err)
+hako_namespace_plan_join (const HakoNamespacePlan *plan, HakoChildError *err)
 {
   for (int kind = 0; kind < HAKO_NS_N_KINDS; kind++)
     if (kind != HAKO_NS_USER && plan->join_fds[kind] >= 0
         && setns (plan->join_fds[kind], hako_namespace_kind_clone_flag (kind)) < 0)
       return hako_child_fail (err, HAKO_CHILD_STAGE_NAMESPACES, STEP_JOIN + kind, errno);
+  return 0;
+}
+
+int
+hako_namespace_plan_create (const HakoNamespacePlan *plan, HakoChildError *err)
+{
   if (plan->unshare_flags && unshare (plan->unshare_flags) < 0)
     return hako_child_fail (err, HAKO_CHILD_STAGE_NAMESPACES, STEP_UNSHARE, errno);
   if (plan->timens_offsets)

@@ -23,9 +23,13 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HakoNamespacePlan, hako_namespace_plan_clear)
 /* Whether the container gets a user namespace of its own (not one joined by path). */
 gboolean hako_namespace_plan_new_user (const HakoNamespacePlan *plan);
 
-/* In the child, already in the container's user namespace: joins and
- * creates the other namespaces. Async-signal-safe. */
-int hako_namespace_plan_apply (const HakoNamespacePlan *plan, HakoChildError *err);
+/* In the child: joins the namespaces given by path (but the user one), then
+ * creates the new ones (with the time offsets). Joins come after the user
+ * namespace for an unprivileged caller, whose own user namespaces own what
+ * it joins; before it for real root, since what the host made belongs to
+ * the initial user namespace. Async-signal-safe. */
+int hako_namespace_plan_join (const HakoNamespacePlan *plan, HakoChildError *err);
+int hako_namespace_plan_create (const HakoNamespacePlan *plan, HakoChildError *err);
 /* Joins the user namespace given by path, if any. Async-signal-safe. */
 int hako_namespace_plan_join_user (const HakoNamespacePlan *plan, HakoChildError *err);
 

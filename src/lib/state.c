@@ -250,15 +250,8 @@ hako_state_remove (const char *root, const char *id)
 {
   g_autofree char *dir = hako_state_dir (root, id);
   g_autofree char *lock = lock_path (root, id);
-  g_autoptr (GDir) entries = g_dir_open (dir, 0, NULL);
-  const char *name;
 
-  while (entries && (name = g_dir_read_name (entries)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      unlink (path);
-    }
-  rmdir (dir);
+  hako_remove_tree (dir);
   unlink (lock);
 }
 
@@ -325,15 +318,26 @@ hako_state_status (const HakoState *state)
   return state->recorded;
 }
 
-char *
-hako_state_to_json (const HakoState *state, gboolean pretty)
+static char *
+state_json (const HakoState *state, HakoStatus status, gboolean pretty)
 {
   g_autoptr (JsonBuilder) builder = json_builder_new ();
-  HakoStatus status = hako_state_status (state);
 
   json_builder_begin_object (builder);
   add_string (builder, "ociVersion", HAKO_OCI_VERSION);
   add_state_members (builder, state, status, status == HAKO_STATUS_STOPPED ? 0 : state->pid);
   json_builder_end_object (builder);
   return to_json (builder, pretty);
+}
+
+char *
+hako_state_to_json (const HakoState *state, gboolean pretty)
+{
+  return state_json (state, hako_state_status (state), pretty);
+}
+
+char *
+hako_state_to_hook_json (const HakoState *state)
+{
+  return state_json (state, state->recorded, FALSE);
 }

@@ -59,3 +59,6 @@ HakoStatus hako_state_status (const HakoState *state);
 
 /* The state JSON of runtime.md (plus runc's rootfs, created and owner). */
 char *hako_state_to_json (const HakoState *state, gboolean pretty);
+/* The same for a hook: the status the lifecycle step records, not a live
+ * one (a poststart hook of a short-lived process still sees "running"). */
+char *hako_state_to_hook_json (const HakoState *state);

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <gio/gio.h>
 #include <pwd.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -87,7 +88,21 @@ first_range (const char *path, const char *user, guint32 id, HakoIdRange *out, g
 }
 
 gboolean
-hako_userns_default_mappings (uid_t uid, gid_t gid, const char *user_name,
+hako_userns_is_host_root (void)
+{
+  g_autofree char *map = NULL;
+  unsigned int inside, outside, count;
+  int consumed = 0;
+
+  if (geteuid () != 0 || !g_file_get_contents ("/proc/self/uid_map", &map, NULL, NULL))
+    return FALSE;
+  /* The initial user namespace maps every id onto itself, in one line. */
+  return sscanf (map, " %u %u %u %n", &inside, &outside, &count, &consumed) == 3
+         && map[consumed] == '\0' && inside == 0 && outside == 0 && count == G_MAXUINT32;
+}
+
+gboolean
+hako_userns_default_mappings (gboolean host_root, uid_t uid, gid_t gid, const char *user_name,
                               const char *subuid_path, const char *subgid_path,
                               HakoUsernsMappings *out, GError **error)
 {
@@ -95,7 +110,7 @@ hako_userns_default_mappings (uid_t uid, gid_t gid, const char *user_name,
   gboolean have_uids, have_gids;
 
   memset (out, 0, sizeof *out);
-  if (uid == 0)
+  if (host_root)
     {
       const HakoIdMapping identity = { .container_id = 0, .host_id = 0, .size = G_MAXUINT32 };
       out->uids.items = g_memdup2 (&identity, sizeof identity);
@@ -200,7 +215,7 @@ gboolean
 hako_userns_write_maps (pid_t pid, const HakoIdMappings *uids, const HakoIdMappings *gids,
                         GError **error)
 {
-  gboolean root = geteuid () == 0;
+  gboolean root = hako_userns_is_host_root ();
   g_autofree char *uid_map = format_map (uids);
   g_autofree char *gid_map = format_map (gids);
 

@@ -29,11 +29,15 @@ typedef struct
 void hako_userns_mappings_clear (HakoUsernsMappings *mappings);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HakoUsernsMappings, hako_userns_mappings_clear)
 
-/* The mappings hako uses when the config has none: as root the identity of
- * the whole id range; otherwise container 0 -> the caller and 1..N -> the
- * caller's first subuid/subgid range. SUBUID_PATH/SUBGID_PATH are normally
- * /etc/subuid and /etc/subgid. */
-gboolean hako_userns_default_mappings (uid_t uid, gid_t gid, const char *user_name,
+/* Whether this process is root of the initial user namespace: real root,
+ * not uid 0 of some user namespace. */
+gboolean hako_userns_is_host_root (void);
+
+/* The mappings hako uses when the config has none: for the host's root
+ * (HOST_ROOT) the identity of the whole id range; otherwise container 0 ->
+ * the caller and 1..N -> the caller's first subuid/subgid range.
+ * SUBUID_PATH/SUBGID_PATH are normally /etc/subuid and /etc/subgid. */
+gboolean hako_userns_default_mappings (gboolean host_root, uid_t uid, gid_t gid, const char *user_name,
                                        const char *subuid_path, const char *subgid_path,
                                        HakoUsernsMappings *out, GError **error);
 

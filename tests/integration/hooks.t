@@ -3,7 +3,7 @@
 # timeouts, and what their failures do (runtime.md, config.md).
 . "$HAKO_TESTS_SRCDIR/integration/tap.sh"
 . "$HAKO_TESTS_SRCDIR/integration/bundle.sh"
-plan 22
+plan 23
 root="$TEST_TMP/state"
 out="$TEST_TMP/hooks"
 mkdir -p "$out"
@@ -51,8 +51,9 @@ ok "a failing startContainer hook fails start" hk 1 start c4
 ok "... naming it" output_has stderr "hooks.startContainer[0]: /bin/false exited with status 1"
 hk 0 delete --force c4
 
-set_config b "c['hooks'] = {'poststop': [{'path': '/nonexistent/hook'}]}"
+set_config b "c['hooks'] = {'poststop': [{'path': '/nonexistent/hook'}, {'path': '/bin/sh', 'args': ['sh', '-c', '/bin/cat > $out/second-poststop.json']}]}"
 hk 0 create --bundle b c5
 ok "a failing poststop hook only warns: delete succeeds" hk 0 delete --force c5
 ok "... with the warning" output_has stderr "hooks.poststop[0]: cannot run /nonexistent/hook"
+ok "... and the next poststop hook still runs" field_is "$out/second-poststop.json" status stopped
 done_testing

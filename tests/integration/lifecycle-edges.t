@@ -4,7 +4,7 @@
 # --no-pivot, and labels the host cannot apply.
 . "$HAKO_TESTS_SRCDIR/integration/tap.sh"
 . "$HAKO_TESTS_SRCDIR/integration/bundle.sh"
-plan 19
+plan 22
 root="$TEST_TMP/state"
 hk () { local status=$1; shift; run_hako "$status" --root "$root" "$@"; }
 no_containers () { [ -z "$("$HAKO" --root "$root" list -q)" ] && [ -z "$(ls "$root" 2>/dev/null)" ]; }
@@ -66,6 +66,24 @@ ok "--no-pivot runs the container with MS_MOVE and chroot" hk 0 run --no-pivot -
 set_config b "c['process']['apparmorProfile'] = 'hako-test'"
 ok "an AppArmor profile the host cannot apply is refused, naming the field" hk 1 run --bundle b aa
 ok "... with nothing left" sh -c "grep -q 'process.apparmorProfile' '$TEST_TMP/stderr' && [ -z \"\$('$HAKO' --root '$root' list -q)\" ]"
+
+# As real root: device nodes of linux.devices, and namespaces the host made.
+cp base.json b/config.json
+if [ "$(id -u)" = 0 ]; then
+  set_config b "c['process']['args'] = ['sh', '-c', 'stat -c \"%F %t:%T %a %u:%g\" /dev/hako-null && echo ok > /dev/hako-null']; c['linux']['devices'] = [{'path': '/dev/hako-null', 'type': 'c', 'major': 1, 'minor': 3, 'fileMode': 438, 'uid': 7, 'gid': 8}]"
+  ok "as root, linux.devices nodes are made with their numbers, mode and owner" hk 0 run --bundle b dev
+  ok "... character special file 1:3 666 7:8" output_has stdout "character special file 1:3 666 7:8"
+  touch uts-ns
+  unshare --uts=uts-ns hostname joined-host-ns
+  cp base.json b/config.json
+  set_config b "c['process']['args'] = ['hostname']; c.pop('hostname'); c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'uts'] + [{'type': 'uts', 'path': '$TEST_TMP/uts-ns'}]"
+  ok "as root, a namespace the host made can be joined by path" sh -c "'$HAKO' --root '$root' run --bundle b hostns | grep -qx joined-host-ns"
+  umount uts-ns 2>/dev/null
+else
+  skip "as root, linux.devices nodes are made" "rootless binds the host's nodes"
+  skip "... with their numbers, mode and owner" "rootless"
+  skip "as root, a namespace the host made can be joined by path" "rootless cannot join host namespaces"
+fi
 
 # Id mapping errors say what to do (rootless; root writes any map itself).
 cp base.json b/config.json

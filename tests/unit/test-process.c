@@ -572,7 +572,7 @@ test_apply_as_user (void)
   g_autofree char *failure = NULL;
 
   g_assert_no_error (error);
-  g_assert_true (hako_userns_default_mappings (geteuid (), getegid (), pw ? pw->pw_name : NULL,
+  g_assert_true (hako_userns_default_mappings (hako_userns_is_host_root (), geteuid (), getegid (), pw ? pw->pw_name : NULL,
                                                "/etc/subuid", "/etc/subgid", &mappings, &error));
   if (mappings.notice != NULL)
     {

@@ -53,7 +53,7 @@ test_default_mappings (void)
   g_auto (HakoUsernsMappings) without = { 0 };
   g_auto (HakoUsernsMappings) root = { 0 };
 
-  g_assert_true (hako_userns_default_mappings (1000, 1000, "alice", subuid, subgid, &with_ranges, &error));
+  g_assert_true (hako_userns_default_mappings (FALSE, 1000, 1000, "alice", subuid, subgid, &with_ranges, &error));
   g_assert_null (with_ranges.notice);
   g_assert_cmpuint (with_ranges.uids.n, ==, 2);
   g_assert_cmpuint (with_ranges.uids.items[0].host_id, ==, 1000);
@@ -63,12 +63,12 @@ test_default_mappings (void)
   g_assert_cmpuint (with_ranges.gids.items[1].host_id, ==, 200000);
   g_assert_cmpuint (with_ranges.gids.items[1].size, ==, 1000);
 
-  g_assert_true (hako_userns_default_mappings (1001, 1001, "bob", subuid, missing, &without, &error));
+  g_assert_true (hako_userns_default_mappings (FALSE, 1001, 1001, "bob", subuid, missing, &without, &error));
   g_assert_nonnull (strstr (without.notice, "bob:100000:65536"));
   g_assert_cmpuint (without.uids.n, ==, 1);
   g_assert_cmpuint (without.uids.items[0].host_id, ==, 1001);
 
-  g_assert_true (hako_userns_default_mappings (0, 0, "root", missing, missing, &root, &error));
+  g_assert_true (hako_userns_default_mappings (TRUE, 0, 0, "root", missing, missing, &root, &error));
   g_assert_cmpuint (root.uids.n, ==, 1);
   g_assert_cmpuint (root.uids.items[0].size, ==, G_MAXUINT32);
 
@@ -172,7 +172,7 @@ test_write_default (void)
   g_auto (HakoUsernsMappings) mappings = { 0 };
   struct passwd *pw = getpwuid (geteuid ());
 
-  g_assert_true (hako_userns_default_mappings (geteuid (), getegid (), pw ? pw->pw_name : NULL,
+  g_assert_true (hako_userns_default_mappings (hako_userns_is_host_root (), geteuid (), getegid (), pw ? pw->pw_name : NULL,
                                                "/etc/subuid", "/etc/subgid", &mappings, &error));
   if (mappings.notice)
     g_test_message ("%s", mappings.notice);
