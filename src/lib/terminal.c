@@ -204,7 +204,7 @@ hako_terminal_describe_error (const HakoChildError *err)
       return g_strdup_printf (_("cannot open the container's pseudo-terminal slave: %s (TIOCGPTPEER needs Linux 4.13 or later)"),
                               strerror_text);
     case HAKO_TERMINAL_STEP_WINSIZE:
-      return g_strdup_printf (_("cannot set the window size of the container's terminal (process.consoleSize): %s"),
+      return g_strdup_printf (_("cannot set the window size of the container's terminal: %s"),
                               strerror_text);
     case HAKO_TERMINAL_STEP_SEND:
       return g_strdup_printf (_("cannot send the container's terminal over the console socket: %s"),
