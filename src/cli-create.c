@@ -9,6 +9,7 @@ hako_cli_create_args_clear (HakoCliCreateArgs *args)
 {
   g_clear_pointer (&args->bundle, g_free);
   g_clear_pointer (&args->pid_file, g_free);
+  g_clear_pointer (&args->console_socket, g_free);
   g_clear_pointer (&args->root, g_free);
 }
 
@@ -19,6 +20,7 @@ hako_cli_parse_create (const char *command, const char *summary, const GOptionEn
 {
   const GOptionEntry entries[] = {
     { "bundle", 'b', 0, G_OPTION_ARG_FILENAME, &args->bundle, N_("Bundle directory (default: the current directory)"), N_("DIR") },
+    { "console-socket", 0, 0, G_OPTION_ARG_FILENAME, &args->console_socket, N_("Send the pseudo-terminal master of process.terminal to the unix socket at PATH"), N_("PATH") },
     { "pid-file", 0, 0, G_OPTION_ARG_FILENAME, &args->pid_file, N_("Write the container process's pid to FILE"), N_("FILE") },
     { "no-pivot", 0, 0, G_OPTION_ARG_NONE, &args->no_pivot, N_("Use MS_MOVE and chroot instead of pivot_root"), NULL },
     { "no-new-keyring", 0, 0, G_OPTION_ARG_NONE, &args->no_new_keyring, N_("Keep the caller's session keyring instead of a new one"), NULL },
@@ -36,6 +38,7 @@ hako_cli_parse_create (const char *command, const char *summary, const GOptionEn
                                   .bundle = args->bundle ? args->bundle : ".",
                                   .pid_file = args->pid_file, .no_pivot = args->no_pivot,
                                   .no_new_keyring = args->no_new_keyring,
-                                  .preserve_fds = args->preserve_fds };
+                                  .preserve_fds = args->preserve_fds,
+                                  .console_socket = args->console_socket };
   return TRUE;
 }

@@ -40,6 +40,7 @@ typedef struct
 {
   char *bundle;
   char *pid_file;
+  char *console_socket;
   char *root;
   gboolean no_pivot;
   gboolean no_new_keyring;

@@ -8,6 +8,7 @@
 #include <linux/keyctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -23,6 +24,7 @@
 #include "mount.h"
 #include "namespaces.h"
 #include "process.h"
+#include "terminal.h"
 #include "userns.h"
 
 /* Steps of the setup's own work, for HAKO_CHILD_STAGE_SYNC and _NAMESPACES. */
@@ -49,6 +51,9 @@ struct HakoSetup
   int lock_fd;
   int listen_fd; /* exec.sock, bound by the first child before it enters the user namespace */
   gboolean host_root; /* the runtime is root of the initial user namespace */
+  int console_fd;     /* the console socket of process.terminal, or -1 */
+  gboolean has_console_size;
+  struct winsize console_size;
   char *device_dir;   /* where the runtime, as host root, makes linux.devices nodes */
   char *keyring_name; /* NULL with --no-new-keyring */
   int passed_fds;     /* fds from 3 on that the payload keeps (LISTEN_FDS + --preserve-fds) */
@@ -162,6 +167,10 @@ run_container_process (HakoSetup *setup)
       && errno != ENOSYS)
     child_fail_errno (setup, HAKO_CHILD_STAGE_SYNC, STEP_KEYRING);
   if (hako_mount_plan_apply (setup->mounts, before_pivot, setup, &error) < 0
+      || (setup->console_fd >= 0
+          && hako_terminal_setup_child (setup->console_fd,
+                                        setup->has_console_size ? &setup->console_size : NULL,
+                                        &error) < 0)
       || hako_process_plan_apply_identity (setup->process, &error) < 0)
     child_fail (setup, &error);
   report_simple (setup->report_fd, HAKO_REPORT_READY, 0);
@@ -244,6 +253,8 @@ describe_child_error (const HakoSetup *setup, const HakoChildError *error)
       return hako_namespace_plan_describe_error (&setup->namespaces, error);
     case HAKO_CHILD_STAGE_MOUNT:
       return hako_mount_plan_describe_error (setup->mounts, error);
+    case HAKO_CHILD_STAGE_TERMINAL:
+      return hako_terminal_describe_error (error);
     case HAKO_CHILD_STAGE_PROCESS:
     case HAKO_CHILD_STAGE_EXEC:
       return hako_process_plan_describe_error (setup->process, error);
@@ -330,6 +341,42 @@ listen_fds_for_container (HakoSpec *spec)
   return n;
 }
 
+/* process.terminal: a console socket to send the pty to, and its size. */
+static gboolean
+setup_console (HakoSetup *setup, const HakoSetupOptions *options, GError **error)
+{
+  const HakoProcess *process = setup->spec->process;
+
+  setup->console_fd = -1;
+  if (!process->terminal)
+    {
+      if (options->console_fd >= 0 && !options->console_offered)
+        {
+          g_set_error (error, HAKO_ERROR, HAKO_ERROR_USAGE,
+                       _("--console-socket is for a container with a terminal: set process.terminal to true in config.json, or drop the option"));
+          return FALSE;
+        }
+      return TRUE;
+    }
+  if (options->console_fd < 0)
+    {
+      g_set_error (error, HAKO_ERROR, HAKO_ERROR_CONFIG,
+                   _("config.json: process.terminal is true: pass --console-socket PATH, or use hako run in the foreground"));
+      return FALSE;
+    }
+  setup->console_fd = options->console_fd;
+  if (process->has_console_size)
+    {
+      setup->console_size.ws_row = process->console_height;
+      setup->console_size.ws_col = process->console_width;
+      setup->has_console_size = TRUE;
+    }
+  else if (options->console_offered)
+    /* A foreground run: the payload starts at the caller's size. */
+    setup->has_console_size = ioctl (STDIN_FILENO, TIOCGWINSZ, &setup->console_size) == 0;
+  return TRUE;
+}
+
 HakoSetup *
 hako_setup_new (const char *config, gsize config_len, const HakoSetupOptions *options,
                 GError **error)
@@ -338,7 +385,7 @@ hako_setup_new (const char *config, gsize config_len, const HakoSetupOptions *op
   HakoMountPlanOptions mount_options = { 0 };
   const HakoLinux *linux_;
 
-  setup->report_fd = setup->control_fd = setup->lock_fd = setup->listen_fd = -1;
+  setup->report_fd = setup->control_fd = setup->lock_fd = setup->listen_fd = setup->console_fd = -1;
   for (int kind = 0; kind < HAKO_NS_N_KINDS; kind++)
     setup->namespaces.join_fds[kind] = -1;
   setup->spec = hako_spec_load_data (config, config_len, error);
@@ -349,7 +396,7 @@ hako_setup_new (const char *config, gsize config_len, const HakoSetupOptions *op
       g_prefix_error (error, "config.json: ");
       return NULL;
     }
-  if (!hako_lsm_check (setup->spec, "/sys", error))
+  if (!hako_lsm_check (setup->spec, "/sys", error) || !setup_console (setup, options, error))
     return NULL;
   setup->passed_fds = listen_fds_for_container (setup->spec) + options->preserve_fds;
   linux_ = setup->spec->linux_;

@@ -32,6 +32,8 @@ typedef struct
   gboolean no_pivot;
   gboolean no_new_keyring;
   guint preserve_fds;    /* fds 3.. (after any LISTEN_FDS) passed to the container */
+  int console_fd;        /* where the pty master of process.terminal goes, or -1 */
+  gboolean console_offered; /* console_fd is a foreground run's, for a terminal if any */
 } HakoSetupOptions;
 
 /* Parses CONFIG (the bytes of the bundle's config.json) and prepares every plan. */

@@ -22,6 +22,7 @@
 #include "i18n.h"
 #include "log.h"
 #include "spec.h"
+#include "terminal.h"
 
 static char *
 now_rfc3339 (void)
@@ -49,7 +50,8 @@ load_saved_config (const char *root, const char *id, GError **error)
 }
 
 static gboolean
-create_locked (const HakoCreateOptions *options, int lock_fd, GError **error)
+create_locked (const HakoCreateOptions *options, int offered_console_fd, int lock_fd,
+               GError **error)
 {
   g_autoptr (HakoSetup) setup = NULL;
   g_autoptr (HakoState) state = g_new0 (HakoState, 1);
@@ -61,6 +63,7 @@ create_locked (const HakoCreateOptions *options, int lock_fd, GError **error)
   gsize config_len;
   struct passwd *pw = getpwuid (geteuid ());
   HakoSetupOptions setup_options;
+  hako_autofd int console_fd = -1;
 
   if (g_file_test (dir, G_FILE_TEST_EXISTS))
     {
@@ -71,10 +74,15 @@ create_locked (const HakoCreateOptions *options, int lock_fd, GError **error)
     }
   if (!g_file_get_contents (config_path, &config, &config_len, error))
     return FALSE;
+  if (options->console_socket
+      && (console_fd = hako_terminal_connect_console_socket (options->console_socket, error)) < 0)
+    return FALSE;
   setup_options = (HakoSetupOptions){ .id = options->id, .bundle = bundle, .state_dir = dir,
                                       .no_pivot = options->no_pivot,
                                       .no_new_keyring = options->no_new_keyring,
-                                      .preserve_fds = options->preserve_fds };
+                                      .preserve_fds = options->preserve_fds,
+                                      .console_fd = console_fd >= 0 ? console_fd : offered_console_fd,
+                                      .console_offered = console_fd < 0 };
   setup = hako_setup_new (config, config_len, &setup_options, error);
   if (setup == NULL)
     return FALSE;
@@ -114,17 +122,25 @@ lock_container (const char *root, const char *id, GError **error)
   return hako_state_lock (root, id, error);
 }
 
-gboolean
-hako_container_create (const HakoCreateOptions *options, GError **error)
+/* OFFERED_CONSOLE_FD: a foreground run's console socket, used when the
+ * config asks for a terminal (-1: none). */
+static gboolean
+create_container (const HakoCreateOptions *options, int offered_console_fd, GError **error)
 {
   int lock_fd = lock_container (options->root, options->id, error);
   gboolean ok;
 
   if (lock_fd < 0)
     return FALSE;
-  ok = create_locked (options, lock_fd, error);
+  ok = create_locked (options, offered_console_fd, lock_fd, error);
   close (lock_fd);
   return ok;
+}
+
+gboolean
+hako_container_create (const HakoCreateOptions *options, GError **error)
+{
+  return create_container (options, -1, error);
 }
 
 static gboolean
@@ -390,15 +406,18 @@ forward_signal (int signal_number)
     kill (forwarded_pid, signal_number);
 }
 
+/* With a terminal, SIGWINCH is the relay's: it resizes the pty, which
+ * signals the container's foreground process group itself. */
 static void
-forward_signals (pid_t pid)
+forward_signals (pid_t pid, gboolean terminal)
 {
   static const int signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
   struct sigaction action = { .sa_handler = forward_signal, .sa_flags = SA_RESTART };
 
   forwarded_pid = pid;
   for (gsize i = 0; i < G_N_ELEMENTS (signals); i++)
-    sigaction (signals[i], &action, NULL);
+    if (!(terminal && signals[i] == SIGWINCH))
+      sigaction (signals[i], &action, NULL);
 }
 
 /* The exit status of the container process, reaped as its subreaper:
@@ -422,10 +441,38 @@ wait_exit_status (pid_t pid, GError **error)
   return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
 }
 
+/* After create: the pty master when the container has a terminal, else -1. */
+static gboolean
+receive_terminal (const HakoCreateOptions *options, int console_fd, int *master_fd,
+                  GError **error)
+{
+  g_autoptr (HakoSpec) spec = load_saved_config (options->root, options->id, error);
+
+  *master_fd = -1;
+  if (spec == NULL)
+    return FALSE;
+  return !spec->process->terminal || hako_terminal_receive_master (console_fd, master_fd, error);
+}
+
+/* Waits for the container, relaying its terminal first if it has one. */
+static int
+wait_container (const HakoState *state, int master_fd, GError **error)
+{
+  g_autoptr (GError) relay_error = NULL;
+
+  forward_signals (state->pid, master_fd >= 0);
+  if (master_fd >= 0 && !hako_terminal_relay (master_fd, state->pid, &relay_error))
+    hako_log_warning ("%s", relay_error->message);
+  return wait_exit_status (state->pid, error);
+}
+
 int
 hako_container_run (const HakoCreateOptions *options, gboolean detach, GError **error)
 {
   g_autoptr (HakoState) state = NULL;
+  int console[2] = { -1, -1 };
+  hako_autofd int master_fd = -1;
+  gboolean ok;
   int exit_status;
 
   /* The container process is a grandchild: become its reaper to wait for it. */
@@ -434,8 +481,21 @@ hako_container_run (const HakoCreateOptions *options, gboolean detach, GError **
       hako_error_set_errno (error, errno, "PR_SET_CHILD_SUBREAPER");
       return -1;
     }
-  if (!hako_container_create (options, error))
+  if (!detach && !options->console_socket && !hako_terminal_socketpair (console, error))
     return -1;
+  ok = create_container (options, console[1], error);
+  if (console[1] >= 0)
+    close (console[1]);
+  ok = ok && (console[0] < 0 || receive_terminal (options, console[0], &master_fd, error));
+  if (console[0] >= 0)
+    close (console[0]);
+  if (!ok)
+    {
+      hako_container_delete (options->root, options->id, TRUE, NULL);
+      return -1;
+    }
+  /* Only now: an ignored signal would stay ignored in the payload's exec. */
+  signal (SIGPIPE, SIG_IGN);
   if (!hako_container_start (options->root, options->id, error)
       || (state = hako_state_load (options->root, options->id, error)) == NULL)
     {
@@ -444,8 +504,7 @@ hako_container_run (const HakoCreateOptions *options, gboolean detach, GError **
     }
   if (detach)
     return 0;
-  forward_signals (state->pid);
-  exit_status = wait_exit_status (state->pid, error);
+  exit_status = wait_container (state, master_fd, error);
   forwarded_pid = 0;
   if (!hako_container_delete (options->root, options->id, TRUE, exit_status < 0 ? NULL : error))
     return -1;

@@ -15,6 +15,7 @@ typedef struct
   gboolean no_pivot;
   gboolean no_new_keyring;
   guint preserve_fds;
+  const char *console_socket; /* --console-socket PATH, for process.terminal */
 } HakoCreateOptions;
 
 /* Creates the container and leaves its process waiting for `start`. */

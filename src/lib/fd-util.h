@@ -2,6 +2,7 @@
 #pragma once
 
 #include <glib.h>
+#include <glib/gstdio.h>
 
 /* write(2) until everything is written, retrying on EINTR. */
 gboolean hako_fd_write_all (int fd, const char *data, gsize length, GError **error);
@@ -15,3 +16,12 @@ gboolean hako_file_replace (const char *path, const char *contents, gssize lengt
 /* Removes PATH and, when it is a directory, everything below it, never
  * following symlinks. Best effort: what cannot be removed stays. */
 void hako_remove_tree (const char *path);
+
+/* An int fd closed at the end of its scope (GLib's g_autofd is 2.76). */
+static inline void
+hako_close_fd_p (int *fd)
+{
+  if (*fd >= 0)
+    g_close (*fd, NULL);
+}
+#define hako_autofd __attribute__ ((cleanup (hako_close_fd_p)))

@@ -15,10 +15,10 @@ ok () {
   local description=$1; shift
   tap_count=$((tap_count + 1))
   if "$@" >"$TEST_TMP/.out" 2>&1; then
-    echo "ok $tap_count - $description"
+    printf 'ok %d - %s\n' "$tap_count" "$description"
   else
     tap_failed=$((tap_failed + 1))
-    echo "not ok $tap_count - $description"
+    printf 'not ok %d - %s\n' "$tap_count" "$description"
     sed 's/^/# /' "$TEST_TMP/.out"
   fi
 }
