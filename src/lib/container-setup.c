@@ -490,7 +490,11 @@ handle_report (HakoSetup *setup, const HakoReport *r, pid_t first_child,
       state->pid_start = hako_process_start_time (r->pid);
       return hako_state_save (root, state, error);
     case HAKO_REPORT_BEFORE_PIVOT:
+      /* Steps 3 to 5 of runtime.md's lifecycle come after the environment is
+       * created (step 2, "creating"): these hooks see "created". */
+      state->recorded = HAKO_STATUS_CREATED;
       json = hako_state_to_hook_json (state);
+      state->recorded = HAKO_STATUS_CREATING;
       return hako_hooks_run (setup->spec, HAKO_HOOK_PRESTART, json, error)
              && hako_hooks_run (setup->spec, HAKO_HOOK_CREATE_RUNTIME, json, error)
              && hako_message_write (control_fd, json, error);

@@ -2,6 +2,7 @@
 
 #include "error.h"
 #include "i18n.h"
+#include "log.h"
 #include "lsm.h"
 
 static gboolean
@@ -55,7 +56,13 @@ hako_lsm_check (const HakoSpec *spec, const char *sysfs, GError **error)
   if (process && is_set (process->selinux_label))
     return refuse ("process.selinuxLabel", process->selinux_label, "SELinux",
                    selinux_enabled (sysfs), error);
+  /* A mount label only names an SELinux context: without SELinux there is
+   * nothing it could confine, so it is dropped (as runc and crun do), with a
+   * warning; process labels confine, and are never dropped. */
+  if (is_set (mount_label) && selinux_enabled (sysfs))
+    return refuse ("linux.mountLabel", mount_label, "SELinux", TRUE, error);
   if (is_set (mount_label))
-    return refuse ("linux.mountLabel", mount_label, "SELinux", selinux_enabled (sysfs), error);
+    hako_log_warning (_("config.json: linux.mountLabel \"%s\" is ignored: SELinux is not enabled on this host"),
+                      mount_label);
   return TRUE;
 }

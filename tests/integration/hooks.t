@@ -23,8 +23,8 @@ c['hooks'] = {k: hook('$out/' + k + '.json') for k in ('prestart', 'createRuntim
 c['hooks']['startContainer'] = hook('/startContainer.json')
 "
 ok "create with every hook succeeds" hk 0 create --bundle b c1
-ok "prestart ran with status creating" field_is "$out/prestart.json" status creating
-ok "createRuntime ran with status creating" field_is "$out/createRuntime.json" status creating
+ok "prestart ran with status created (after the environment is created)" field_is "$out/prestart.json" status created
+ok "createRuntime ran with status created" field_is "$out/createRuntime.json" status created
 ok "... and the container's pid" has_pid "$out/createRuntime.json"
 ok "createContainer ran, in the container's namespaces" field_is "$out/createContainer.json" id c1
 ok "the hook state validates against state-schema.json" validate_json "$HAKO_SPEC_SCHEMA/state-schema.json" "$out/createRuntime.json"

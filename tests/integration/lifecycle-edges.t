@@ -4,7 +4,7 @@
 # --no-pivot, and labels the host cannot apply.
 . "$HAKO_TESTS_SRCDIR/integration/tap.sh"
 . "$HAKO_TESTS_SRCDIR/integration/bundle.sh"
-plan 22
+plan 24
 root="$TEST_TMP/state"
 hk () { local status=$1; shift; run_hako "$status" --root "$root" "$@"; }
 no_containers () { [ -z "$("$HAKO" --root "$root" list -q)" ] && [ -z "$(ls "$root" 2>/dev/null)" ]; }
@@ -66,6 +66,9 @@ ok "--no-pivot runs the container with MS_MOVE and chroot" hk 0 run --no-pivot -
 set_config b "c['process']['apparmorProfile'] = 'hako-test'"
 ok "an AppArmor profile the host cannot apply is refused, naming the field" hk 1 run --bundle b aa
 ok "... with nothing left" sh -c "grep -q 'process.apparmorProfile' '$TEST_TMP/stderr' && [ -z \"\$('$HAKO' --root '$root' list -q)\" ]"
+set_config b "c['process'].pop('apparmorProfile'); c['linux']['mountLabel'] = 'system_u:object_r:container_file_t:s0'"
+ok "a mount label without SELinux is dropped: the container runs" hk 0 run --bundle b ml
+ok "... with a warning that says so" output_has stderr "linux.mountLabel"
 
 # As real root: device nodes of linux.devices, and namespaces the host made.
 cp base.json b/config.json
