@@ -25,6 +25,7 @@
 #include "namespaces.h"
 #include "process.h"
 #include "terminal.h"
+#include "unsupported.h"
 #include "userns.h"
 
 /* Steps of the setup's own work, for HAKO_CHILD_STAGE_SYNC and _NAMESPACES. */
@@ -396,7 +397,8 @@ hako_setup_new (const char *config, gsize config_len, const HakoSetupOptions *op
       g_prefix_error (error, "config.json: ");
       return NULL;
     }
-  if (!hako_lsm_check (setup->spec, "/sys", error) || !setup_console (setup, options, error))
+  if (!hako_lsm_check (setup->spec, "/sys", error) || !hako_unsupported_check (setup->spec, error)
+      || !setup_console (setup, options, error))
     return NULL;
   setup->passed_fds = listen_fds_for_container (setup->spec) + options->preserve_fds;
   linux_ = setup->spec->linux_;

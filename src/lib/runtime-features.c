@@ -7,6 +7,7 @@
 #include "mount-options.h"
 #include "seccomp-names.h"
 #include "spec.h"
+#include "unsupported.h"
 
 static void
 add_strv_member (JsonBuilder *builder, const char *member, const char *const *values)
@@ -73,7 +74,8 @@ add_seccomp (JsonBuilder *builder)
 {
   json_builder_set_member_name (builder, "seccomp");
   json_builder_begin_object (builder);
-  add_bool_member (builder, "enabled", TRUE);
+  /* linux.seccomp is parsed and validated but not loaded yet, so refused. */
+  add_bool_member (builder, "enabled", FALSE);
   add_strv_member (builder, "actions", hako_seccomp_action_names);
   add_strv_member (builder, "operators", hako_seccomp_operator_names);
 
@@ -107,10 +109,11 @@ add_linux (JsonBuilder *builder)
 
   json_builder_set_member_name (builder, "cgroup");
   json_builder_begin_object (builder);
+  /* No cgroup manager yet: limits are refused (see unsupported.c). */
   add_bool_member (builder, "v1", FALSE);
-  add_bool_member (builder, "v2", TRUE);
-  add_bool_member (builder, "systemd", TRUE);
-  add_bool_member (builder, "systemdUser", TRUE);
+  add_bool_member (builder, "v2", FALSE);
+  add_bool_member (builder, "systemd", FALSE);
+  add_bool_member (builder, "systemdUser", FALSE);
   add_bool_member (builder, "rdma", FALSE);
   json_builder_end_object (builder);
 
@@ -120,7 +123,7 @@ add_linux (JsonBuilder *builder)
   add_enabled_member (builder, "intelRdt", FALSE);
   json_builder_set_member_name (builder, "mountExtensions");
   json_builder_begin_object (builder);
-  add_enabled_member (builder, "idmap", TRUE);
+  add_enabled_member (builder, "idmap", FALSE);
   json_builder_end_object (builder);
   add_enabled_member (builder, "netDevices", FALSE);
   json_builder_end_object (builder);
@@ -145,7 +148,7 @@ add_annotations (JsonBuilder *builder)
 char *
 hako_features_to_json (void)
 {
-  static const char *const unsafe_annotations[] = { "org.hako.", NULL };
+  static const char *const unsafe_annotations[] = { HAKO_ANNOTATION_UNENFORCED_LIMITS, NULL };
   g_autoptr (JsonBuilder) builder = json_builder_new ();
   g_autoptr (JsonGenerator) generator = json_generator_new ();
   g_autoptr (JsonNode) root = NULL;

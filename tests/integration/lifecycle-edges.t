@@ -4,7 +4,7 @@
 # --no-pivot, and labels the host cannot apply.
 . "$HAKO_TESTS_SRCDIR/integration/tap.sh"
 . "$HAKO_TESTS_SRCDIR/integration/bundle.sh"
-plan 24
+plan 28
 root="$TEST_TMP/state"
 hk () { local status=$1; shift; run_hako "$status" --root "$root" "$@"; }
 no_containers () { [ -z "$("$HAKO" --root "$root" list -q)" ] && [ -z "$(ls "$root" 2>/dev/null)" ]; }
@@ -69,6 +69,16 @@ ok "... with nothing left" sh -c "grep -q 'process.apparmorProfile' '$TEST_TMP/s
 set_config b "c['process'].pop('apparmorProfile'); c['linux']['mountLabel'] = 'system_u:object_r:container_file_t:s0'"
 ok "a mount label without SELinux is dropped: the container runs" hk 0 run --bundle b ml
 ok "... with a warning that says so" output_has stderr "linux.mountLabel"
+
+# What this hako cannot honour yet is refused, not silently dropped.
+cp base.json b/config.json
+set_config b "c['process']['args'] = ['true']; c['linux']['seccomp'] = {'defaultAction': 'SCMP_ACT_ALLOW'}"
+ok "linux.seccomp is refused until hako loads filters" hk 1 run --bundle b sc
+ok "... saying so" output_has stderr "linux.seccomp: this hako cannot load seccomp filters yet"
+set_config b "c['linux'].pop('seccomp'); c['linux']['resources'] = {'memory': {'limit': 67108864}, 'devices': [{'allow': False, 'access': 'rwm'}]}"
+ok "a memory limit nothing enforces is refused, naming the annotation" sh -c "! '$HAKO' --root '$root' run --bundle b mem 2>err.txt && grep -q 'org.hako.cgroup.unenforced=accept' err.txt"
+set_config b "c.setdefault('annotations', {})['org.hako.cgroup.unenforced'] = 'accept'"
+ok "... and runs, with a warning, once the user accepts it unenforced" sh -c "'$HAKO' --root '$root' run --bundle b mem 2>err.txt && grep -q 'not enforced' err.txt"
 
 # As real root: device nodes of linux.devices, and namespaces the host made.
 cp base.json b/config.json

@@ -1,0 +1,13 @@
+/* Parts of a valid config that this hako cannot honour yet. Running as if
+ * they were not there would be unsafe (a seccomp filter not loaded) or a
+ * silent lie (limits not enforced), so they are refused with what to do. */
+#pragma once
+
+#include <glib.h>
+
+#include "spec.h"
+
+/* The annotation with which a user accepts limits that nothing enforces. */
+#define HAKO_ANNOTATION_UNENFORCED_LIMITS "org.hako.cgroup.unenforced"
+
+gboolean hako_unsupported_check (const HakoSpec *spec, GError **error);
