@@ -1,7 +1,9 @@
 #!/bin/sh
 # Messages follow the locale: Japanese with LANG=ja_JP.UTF-8.
 . "$HAKO_TESTS_SRCDIR/integration/tap.sh"
-plan 3
+plan 4
+# Every message of the sources is in ja.po (make merges new ones in), translated.
+ok "ja.po translates every message, none fuzzy" sh -c "LANG=C msgfmt --statistics -o /dev/null '$HAKO_PO_DIR/ja.po' 2>&1 | grep -v -e untranslated -e fuzzy | grep -q 'translated messages'"
 if ! locale -a 2>/dev/null | grep -qi '^ja_JP\.utf-\?8$'; then
   skip "Japanese --help" "the ja_JP.UTF-8 locale is not installed (locale-gen it)"
   skip "Japanese errors" "the ja_JP.UTF-8 locale is not installed"
