@@ -16,6 +16,7 @@ typedef enum
   HAKO_CHILD_STAGE_EXEC,       /* execve of the payload */
   HAKO_CHILD_STAGE_SYNC,       /* talking to the runtime */
   HAKO_CHILD_STAGE_TERMINAL,   /* the new pseudo-terminal, see HakoTerminalStep */
+  HAKO_CHILD_STAGE_SECCOMP,    /* loading linux.seccomp, see seccomp-filter.h */
 } HakoChildStage;
 
 typedef struct

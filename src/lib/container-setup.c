@@ -7,6 +7,7 @@
 #include <string.h>
 #include <linux/keyctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
@@ -24,6 +25,7 @@
 #include "mount.h"
 #include "namespaces.h"
 #include "process.h"
+#include "seccomp-filter.h"
 #include "terminal.h"
 #include "unsupported.h"
 #include "userns.h"
@@ -52,6 +54,7 @@ struct HakoSetup
   int lock_fd;
   int listen_fd; /* exec.sock, bound by the first child before it enters the user namespace */
   gboolean host_root; /* the runtime is root of the initial user namespace */
+  HakoSeccompPlan *seccomp; /* NULL without linux.seccomp */
   int console_fd;     /* the console socket of process.terminal, or -1 */
   gboolean has_console_size;
   struct winsize console_size;
@@ -132,6 +135,21 @@ listen_exec_socket (const HakoSetup *setup)
   return fd;
 }
 
+/* Every fd from FIRST on closes on exec; without close_range (an old
+ * kernel, or a seccomp profile refusing it) one by one up to RLIMIT_NOFILE. */
+static void
+mark_cloexec_from (int first)
+{
+  struct rlimit nofile;
+
+  if (syscall (SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+    return;
+  if (getrlimit (RLIMIT_NOFILE, &nofile) < 0 || nofile.rlim_cur > 1 << 20)
+    nofile.rlim_cur = 1 << 20;
+  for (rlim_t fd = first; fd < nofile.rlim_cur; fd++)
+    fcntl ((int) fd, F_SETFD, FD_CLOEXEC);
+}
+
 /* Waits for `start`: its state message, the startContainer hooks, exec. */
 static G_GNUC_NORETURN void
 wait_for_start_and_exec (const HakoSetup *setup, int listen_fd)
@@ -151,7 +169,13 @@ wait_for_start_and_exec (const HakoSetup *setup, int listen_fd)
    * the ones passed on purpose closes on exec. */
   for (int fd = 3; fd < 3 + setup->passed_fds; fd++)
     fcntl (fd, F_SETFD, 0);
-  syscall (SYS_close_range, 3 + setup->passed_fds, ~0U, CLOSE_RANGE_CLOEXEC);
+  mark_cloexec_from (3 + setup->passed_fds);
+  /* Last before exec (with no_new_privs): the filter constrains the payload, not the setup. */
+  if (setup->process->no_new_privileges && hako_seccomp_plan_load (setup->seccomp, &r.error) < 0)
+    {
+      hako_report_write (conn, &r);
+      _exit (127);
+    }
   hako_process_plan_exec (setup->process, &r.error);
   hako_report_write (conn, &r);
   _exit (127);
@@ -172,6 +196,10 @@ run_container_process (HakoSetup *setup)
           && hako_terminal_setup_child (setup->console_fd,
                                         setup->has_console_size ? &setup->console_size : NULL,
                                         &error) < 0)
+      /* Without no_new_privs the kernel takes a filter only from a process
+       * with CAP_SYS_ADMIN in its user namespace: before the identity drops it. */
+      || (!setup->process->no_new_privileges
+          && hako_seccomp_plan_load (setup->seccomp, &error) < 0)
       || hako_process_plan_apply_identity (setup->process, &error) < 0)
     child_fail (setup, &error);
   report_simple (setup->report_fd, HAKO_REPORT_READY, 0);
@@ -256,6 +284,8 @@ describe_child_error (const HakoSetup *setup, const HakoChildError *error)
       return hako_mount_plan_describe_error (setup->mounts, error);
     case HAKO_CHILD_STAGE_TERMINAL:
       return hako_terminal_describe_error (error);
+    case HAKO_CHILD_STAGE_SECCOMP:
+      return hako_seccomp_describe_error (error);
     case HAKO_CHILD_STAGE_PROCESS:
     case HAKO_CHILD_STAGE_EXEC:
       return hako_process_plan_describe_error (setup->process, error);
@@ -283,6 +313,8 @@ hako_setup_describe_start_report (const HakoSpec *spec, const HakoReport *report
 
   if (report->kind == HAKO_REPORT_HOOK_FAILED)
     return hako_hook_describe_failure (spec, report->hook_kind, report->hook_index, &report->hook);
+  if (report->error.stage == HAKO_CHILD_STAGE_SECCOMP)
+    return hako_seccomp_describe_error (&report->error);
   process = hako_process_plan_new (spec, NULL);
   if (process == NULL)
     return g_strdup (g_strerror (report->error.saved_errno));
@@ -424,6 +456,12 @@ hako_setup_new (const char *config, gsize config_len, const HakoSetupOptions *op
     return NULL;
   for (const char *const *w = hako_process_plan_warnings (setup->process); w && *w; w++)
     hako_log_warning ("%s", *w);
+  if (linux_ && linux_->seccomp
+      && (setup->seccomp = hako_seccomp_plan_new (linux_->seccomp, error)) == NULL)
+    {
+      g_prefix_error (error, "config.json: ");
+      return NULL;
+    }
   setup->rootfs = g_canonicalize_filename (setup->spec->root->path, options->bundle);
   setup->state_dir = g_strdup (options->state_dir);
   setup->keyring_name = options->no_new_keyring ? NULL : g_strdup (options->id);
@@ -440,6 +478,7 @@ hako_setup_free (HakoSetup *setup)
   hako_namespace_plan_clear (&setup->namespaces);
   g_clear_pointer (&setup->mounts, hako_mount_plan_free);
   g_clear_pointer (&setup->process, hako_process_plan_free);
+  g_clear_pointer (&setup->seccomp, hako_seccomp_plan_free);
   g_free (setup->rootfs);
   g_free (setup->state_dir);
   g_free (setup->keyring_name);

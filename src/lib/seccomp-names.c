@@ -50,8 +50,8 @@ hako_seccomp_flag_supported (const char *oci_name)
     return api >= 3;
   if (g_str_equal (oci_name, "SECCOMP_FILTER_FLAG_SPEC_ALLOW"))
     return api >= 4;
-  /* SCMP_FLTATR_CTL_WAITKILL arrived in libseccomp 2.6. */
-#ifdef SCMP_FLTATR_CTL_WAITKILL
+  /* SCMP_FLTATR_CTL_WAITKILL (an enum member, so no #ifdef) arrived in libseccomp 2.6. */
+#if SCMP_VER_MAJOR > 2 || (SCMP_VER_MAJOR == 2 && SCMP_VER_MINOR >= 6)
   if (g_str_equal (oci_name, "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"))
     return api >= 7;
 #endif

@@ -39,12 +39,6 @@ hako_unsupported_check (const HakoSpec *spec, GError **error)
                              ? g_hash_table_lookup (spec->annotations, HAKO_ANNOTATION_UNENFORCED_LIMITS)
                              : NULL;
 
-  if (linux_ && linux_->seccomp)
-    {
-      g_set_error (error, HAKO_ERROR, HAKO_ERROR_UNSUPPORTED,
-                   _("config.json: linux.seccomp: this hako cannot load seccomp filters yet, and will not run the container without the one asked for: remove linux.seccomp"));
-      return FALSE;
-    }
   if (limit && g_strcmp0 (accepted, "accept") != 0)
     {
       g_set_error (error, HAKO_ERROR, HAKO_ERROR_UNSUPPORTED,

@@ -1,6 +1,6 @@
 /* Parts of a valid config that this hako cannot honour yet. Running as if
- * they were not there would be unsafe (a seccomp filter not loaded) or a
- * silent lie (limits not enforced), so they are refused with what to do. */
+ * they were not there would be a silent lie (limits not enforced), so they
+ * are refused with what to do. */
 #pragma once
 
 #include <glib.h>

@@ -4,7 +4,7 @@
 # --no-pivot, and labels the host cannot apply.
 . "$HAKO_TESTS_SRCDIR/integration/tap.sh"
 . "$HAKO_TESTS_SRCDIR/integration/bundle.sh"
-plan 28
+plan 30
 root="$TEST_TMP/state"
 hk () { local status=$1; shift; run_hako "$status" --root "$root" "$@"; }
 no_containers () { [ -z "$("$HAKO" --root "$root" list -q)" ] && [ -z "$(ls "$root" 2>/dev/null)" ]; }
@@ -72,10 +72,14 @@ ok "... with a warning that says so" output_has stderr "linux.mountLabel"
 
 # What this hako cannot honour yet is refused, not silently dropped.
 cp base.json b/config.json
-set_config b "c['process']['args'] = ['true']; c['linux']['seccomp'] = {'defaultAction': 'SCMP_ACT_ALLOW'}"
-ok "linux.seccomp is refused until hako loads filters" hk 1 run --bundle b sc
-ok "... saying so" output_has stderr "linux.seccomp: this hako cannot load seccomp filters yet"
-set_config b "c['linux'].pop('seccomp'); c['linux']['resources'] = {'memory': {'limit': 67108864}, 'devices': [{'allow': False, 'access': 'rwm'}]}"
+set_config b "c['process']['args'] = ['sh', '-c', 'mkdir /blocked 2>&1; echo ran']; c['linux']['seccomp'] = {'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'names': ['mkdir', 'mkdirat'], 'action': 'SCMP_ACT_ERRNO', 'errnoRet': 1}]}"
+ok "linux.seccomp filters the container's syscalls" hk 0 run --bundle b sc
+ok "... mkdir gets the filter's EPERM, not the read-only root's EROFS" sh -c "grep -q 'Operation not permitted' '$TEST_TMP/stdout' && grep -q ran '$TEST_TMP/stdout'"
+set_config b "c['process']['noNewPrivileges'] = False"
+ok "... also without noNewPrivileges (loaded while the container's root still may)" sh -c "'$HAKO' --root '$root' run --bundle b sc2 | grep -q 'Operation not permitted'"
+set_config b "c['linux']['seccomp'] = {'defaultAction': 'SCMP_ACT_NOTIFY', 'listenerPath': '/run/listener.sock'}"
+ok "SCMP_ACT_NOTIFY is refused until hako has a listener, naming the field" sh -c "! '$HAKO' --root '$root' run --bundle b sc3 2>err.txt && grep -q 'linux.seccomp.defaultAction' err.txt"
+set_config b "c['linux'].pop('seccomp'); c['process']['noNewPrivileges'] = True; c['linux']['resources'] = {'memory': {'limit': 67108864}, 'devices': [{'allow': False, 'access': 'rwm'}]}"
 ok "a memory limit nothing enforces is refused, naming the annotation" sh -c "! '$HAKO' --root '$root' run --bundle b mem 2>err.txt && grep -q 'org.hako.cgroup.unenforced=accept' err.txt"
 set_config b "c.setdefault('annotations', {})['org.hako.cgroup.unenforced'] = 'accept'"
 ok "... and runs, with a warning, once the user accepts it unenforced" sh -c "'$HAKO' --root '$root' run --bundle b mem 2>err.txt && grep -q 'not enforced' err.txt"
