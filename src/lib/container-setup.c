@@ -374,6 +374,15 @@ listen_fds_for_container (HakoSpec *spec)
   return n;
 }
 
+/* config.md: a capability that cannot be mapped is a warning, not a failure. */
+static void
+warn_unknown_capabilities (const HakoCapabilities *caps)
+{
+  for (guint i = 0; caps && caps->unknown && i < caps->unknown->len; i++)
+    hako_log_warning (_("%s is not a capability hako knows; ignoring it"),
+                      (const char *) caps->unknown->pdata[i]);
+}
+
 /* process.terminal: a console socket to send the pty to, and its size. */
 static gboolean
 setup_console (HakoSetup *setup, const HakoSetupOptions *options, GError **error)
@@ -456,6 +465,7 @@ hako_setup_new (const char *config, gsize config_len, const HakoSetupOptions *op
     return NULL;
   for (const char *const *w = hako_process_plan_warnings (setup->process); w && *w; w++)
     hako_log_warning ("%s", *w);
+  warn_unknown_capabilities (setup->spec->process->capabilities);
   if (linux_ && linux_->seccomp
       && (setup->seccomp = hako_seccomp_plan_new (linux_->seccomp, error)) == NULL)
     {

@@ -130,13 +130,24 @@ parse_user (JsonObject *object, const char *path, HakoUser *user, GError **error
                                          HAKO_JSON_OPTIONAL, &user->username, error));
 }
 
-/* A capability hako does not know at all is a mistake in the config (a typo,
- * or a name from another system), so it is an error. Known capabilities the
- * running kernel lacks are a matter for the process setup, which per
- * config.md logs a warning instead of failing. */
+/* A name that is not of the CAP_* form is a mistake in the config, so it
+ * is an error. A well-formed name hako does not know (a newer kernel's, or
+ * a typo) cannot be granted: config.md asks runtimes to log a warning and
+ * not fail, so it is kept aside for the process setup to warn about. */
+static gboolean
+is_capability_name (const char *name)
+{
+  if (!g_str_has_prefix (name, "CAP_") || name[4] == '\0')
+    return FALSE;
+  for (const char *c = name + 4; *c; c++)
+    if (!g_ascii_isupper (*c) && !g_ascii_isdigit (*c) && *c != '_')
+      return FALSE;
+  return TRUE;
+}
+
 static gboolean
 parse_capability_set (JsonObject *object, const char *path, const char *member, gboolean *has,
-                      guint64 *mask, GError **error)
+                      guint64 *mask, GPtrArray **unknown, GError **error)
 {
   g_auto (GStrv) names = NULL;
 
@@ -156,7 +167,12 @@ parse_capability_set (JsonObject *object, const char *path, const char *member, 
           continue;
         }
       element_path = hako_spec_element_path (path, member, i);
-      return hako_json_invalid (error, element_path, _("unknown capability \"%s\""), names[i]);
+      if (!is_capability_name (names[i]))
+        return hako_json_invalid (error, element_path,
+                                  _("\"%s\" is not a capability name like \"CAP_CHOWN\""), names[i]);
+      if (*unknown == NULL)
+        *unknown = g_ptr_array_new_with_free_func (g_free);
+      g_ptr_array_add (*unknown, g_strdup_printf ("%s: %s", element_path, names[i]));
     }
   return TRUE;
 }
@@ -167,15 +183,15 @@ parse_capabilities (JsonObject *object, const char *path, gpointer item, GError 
   HakoCapabilities *caps = item;
 
   return parse_capability_set (object, path, "bounding", &caps->has_bounding, &caps->bounding,
-                               error)
+                               &caps->unknown, error)
          && parse_capability_set (object, path, "effective", &caps->has_effective,
-                                  &caps->effective, error)
+                                  &caps->effective, &caps->unknown, error)
          && parse_capability_set (object, path, "inheritable", &caps->has_inheritable,
-                                  &caps->inheritable, error)
+                                  &caps->inheritable, &caps->unknown, error)
          && parse_capability_set (object, path, "permitted", &caps->has_permitted,
-                                  &caps->permitted, error)
+                                  &caps->permitted, &caps->unknown, error)
          && parse_capability_set (object, path, "ambient", &caps->has_ambient, &caps->ambient,
-                                  error);
+                                  &caps->unknown, error);
 }
 
 static gboolean
@@ -364,6 +380,8 @@ hako_process_free (HakoProcess *process)
   g_free (process->command_line);
   g_free (process->user.additional_gids);
   g_free (process->user.username);
+  if (process->capabilities)
+    g_clear_pointer (&process->capabilities->unknown, g_ptr_array_unref);
   g_free (process->capabilities);
   for (guint i = 0; i < process->n_rlimits; i++)
     g_free (process->rlimits[i].type);

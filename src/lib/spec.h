@@ -50,6 +50,9 @@ typedef struct
 {
   gboolean has_bounding, has_effective, has_inheritable, has_permitted, has_ambient;
   guint64 bounding, effective, inheritable, permitted, ambient;
+  /* Well-formed names hako does not know ("CAP_FOO"), as "PATH: NAME": not
+   * in the masks; config.md asks for a warning, not a failure. */
+  GPtrArray *unknown;
 } HakoCapabilities;
 
 typedef struct

@@ -3,7 +3,7 @@
 # masked and read-only paths, devices, hostname, sysctl, passed fds.
 . "$HAKO_TESTS_SRCDIR/integration/tap.sh"
 . "$HAKO_TESTS_SRCDIR/integration/bundle.sh"
-plan 27
+plan 29
 root="$TEST_TMP/state"
 hk () { local status=$1; shift; run_hako "$status" --root "$root" "$@"; }
 # inside PYTHON-EDIT SCRIPT: runs SCRIPT in a container of bundle b edited by PYTHON-EDIT
@@ -26,6 +26,8 @@ ok "process.rlimits are applied" inside "c['process']['rlimits'] = [{'type': 'RL
 ok "... soft 321 and hard 654" sh -c "[ \"\$(tr '\n' ' ' < '$TEST_TMP/stdout')\" = '321 654 ' ]"
 ok "the capability sets are the config's" inside "pass" 'grep -E "^Cap(Eff|Bnd)" /proc/self/status'
 ok "... CAP_AUDIT_WRITE, CAP_KILL and CAP_NET_BIND_SERVICE only" sh -c "grep -q 'CapBnd:.*20000420' '$TEST_TMP/stdout' && grep -q 'CapEff:.*20000420' '$TEST_TMP/stdout'"
+ok "a capability hako does not know is a warning, not a failure (config.md)" inside "c['process']['capabilities']['bounding'].append('CAP_NOT_YET_INVENTED')" 'echo ran'
+ok "... the warning names it" output_has stderr "process.capabilities.bounding[3]: CAP_NOT_YET_INVENTED is not a capability hako knows"
 ok "noNewPrivileges is set" inside "pass" 'grep NoNewPrivs /proc/self/status'
 ok "... NoNewPrivs 1" output_has stdout "NoNewPrivs:	1"
 ok "hostname and domainname are set in the uts namespace" inside "c['hostname'] = 'box'; c['domainname'] = 'example.org'" 'hostname; cat /proc/sys/kernel/domainname'
