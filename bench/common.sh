@@ -7,7 +7,7 @@ BENCH_USER=${BENCH_USER:-hakotest}
 HAKO=${HAKO:-$(cd "$(dirname "$0")/.." && pwd)/src/hako}
 
 busybox_rootfs () {
-  mkdir -p "$1/rootfs/bin"
+  mkdir -p "$1/rootfs/bin" "$1/rootfs/proc" "$1/rootfs/dev" "$1/rootfs/sys" "$1/rootfs/tmp"
   cp /bin/busybox "$1/rootfs/bin/busybox"
   for tool in sh true; do ln -sf busybox "$1/rootfs/bin/$tool"; done
 }
