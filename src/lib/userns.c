@@ -6,6 +6,7 @@
 #include <pwd.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "error.h"
@@ -169,16 +170,25 @@ is_own_id_only (const HakoIdMappings *mappings, guint32 own_id)
   return mappings->n == 1 && mappings->items[0].host_id == own_id && mappings->items[0].size == 1;
 }
 
-/* Runs newuidmap or newgidmap PID C H S ...; their stderr explains refusals. */
+/* newuidmap or newgidmap PID C H S ..., started; its stderr explains a refusal. */
+typedef struct
+{
+  const char *helper;
+  GPid pid;
+  int stderr_fd;
+} MapHelper;
+
 static gboolean
-run_map_helper (const char *helper, pid_t pid, const HakoIdMappings *mappings, GError **error)
+map_helper_start (MapHelper *h, const char *helper, pid_t pid, const HakoIdMappings *mappings,
+                  GError **error)
 {
   g_autoptr (GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *path = g_find_program_in_path (helper);
-  g_autofree char *err = NULL;
-  int wait_status;
   g_autoptr (GError) local_error = NULL;
 
+  h->helper = helper;
+  h->pid = 0;
+  h->stderr_fd = -1;
   if (path == NULL)
     {
       g_set_error (error, HAKO_ERROR, HAKO_ERROR_NOT_FOUND,
@@ -194,18 +204,40 @@ run_map_helper (const char *helper, pid_t pid, const HakoIdMappings *mappings, G
       g_ptr_array_add (argv, g_strdup_printf ("%u", mappings->items[i].size));
     }
   g_ptr_array_add (argv, NULL);
-  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
-                     NULL, &err, &wait_status, &local_error))
+  if (!g_spawn_async_with_pipes (NULL, (char **) argv->pdata, NULL,
+                                 G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                                 &h->pid, NULL, NULL, &h->stderr_fd, &local_error))
     {
       g_set_error (error, HAKO_ERROR, HAKO_ERROR_FAILED, _("cannot run %s: %s"), helper,
                    local_error->message);
       return FALSE;
     }
+  return TRUE;
+}
+
+/* Waits for a started helper (none when it did not start); FALSE with its reason. */
+static gboolean
+map_helper_finish (MapHelper *h, GError **error)
+{
+  char err[1024];
+  gssize n = 0, got;
+  int wait_status = 0;
+
+  if (h->pid == 0)
+    return TRUE;
+  while (n < (gssize) sizeof err - 1
+         && ((got = read (h->stderr_fd, err + n, sizeof err - 1 - n)) > 0 || (got < 0 && errno == EINTR)))
+    n += MAX (got, 0);
+  err[n] = '\0';
+  close (h->stderr_fd);
+  while (waitpid (h->pid, &wait_status, 0) < 0 && errno == EINTR)
+    ;
+  h->pid = 0;
   if (!g_spawn_check_wait_status (wait_status, NULL))
     {
       g_set_error (error, HAKO_ERROR, HAKO_ERROR_FAILED,
                    _("%s refused the mapping: %s (check the ranges in /etc/subuid and /etc/subgid)"),
-                   helper, g_strstrip (err));
+                   h->helper, g_strstrip (err));
       return FALSE;
     }
   return TRUE;
@@ -216,20 +248,23 @@ hako_userns_write_maps (pid_t pid, const HakoIdMappings *uids, const HakoIdMappi
                         GError **error)
 {
   gboolean root = hako_userns_is_host_root ();
+  gboolean direct_gids = root || is_own_id_only (gids, getegid ());
+  gboolean direct_uids = root || is_own_id_only (uids, geteuid ());
   g_autofree char *uid_map = format_map (uids);
   g_autofree char *gid_map = format_map (gids);
+  MapHelper gid_helper = { 0 }, uid_helper = { 0 };
+  gboolean ok;
 
-  if (root || is_own_id_only (gids, getegid ()))
-    {
-      if (!root && !write_proc_file (pid, "setgroups", "deny", error))
-        return FALSE;
-      if (!write_proc_file (pid, "gid_map", gid_map, error))
-        return FALSE;
-    }
-  else if (!run_map_helper ("newgidmap", pid, gids, error))
+  /* The two helpers are independent setuid programs: run them side by side. */
+  ok = (direct_gids || map_helper_start (&gid_helper, "newgidmap", pid, gids, error))
+       && (direct_uids || map_helper_start (&uid_helper, "newuidmap", pid, uids, error));
+  ok = map_helper_finish (&gid_helper, ok ? error : NULL) && ok;
+  ok = map_helper_finish (&uid_helper, ok ? error : NULL) && ok;
+  if (!ok)
     return FALSE;
-
-  if (root || is_own_id_only (uids, geteuid ()))
-    return write_proc_file (pid, "uid_map", uid_map, error);
-  return run_map_helper ("newuidmap", pid, uids, error);
+  if (direct_gids && !root && !write_proc_file (pid, "setgroups", "deny", error))
+    return FALSE;
+  if (direct_gids && !write_proc_file (pid, "gid_map", gid_map, error))
+    return FALSE;
+  return !direct_uids || write_proc_file (pid, "uid_map", uid_map, error);
 }
