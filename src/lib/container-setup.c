@@ -343,6 +343,12 @@ choose_mappings (const HakoSpec *spec, HakoUsernsMappings *out, GError **error)
     return FALSE;
   if (out->notice)
     hako_log_warning ("%s", out->notice);
+  for (guint i = 0; i < out->uids.n; i++)
+    hako_log_debug ("uid map: %u %u %u", out->uids.items[i].container_id,
+                    out->uids.items[i].host_id, out->uids.items[i].size);
+  for (guint i = 0; i < out->gids.n; i++)
+    hako_log_debug ("gid map: %u %u %u", out->gids.items[i].container_id,
+                    out->gids.items[i].host_id, out->gids.items[i].size);
   return TRUE;
 }
 

@@ -95,6 +95,8 @@ create_locked (const HakoCreateOptions *options, int offered_console_fd, int loc
   if (hako_setup_get_spec (setup)->annotations)
     state->annotations = g_hash_table_ref (hako_setup_get_spec (setup)->annotations);
 
+  hako_log_debug ("create %s: bundle %s, rootfs %s, state in %s", options->id, state->bundle,
+                  state->rootfs, dir);
   if (!hako_state_save (options->root, state, error)
       || !hako_file_replace (saved_config, config, config_len, 0600, error)
       || !hako_setup_spawn (setup, options->root, state, lock_fd, error))
@@ -103,6 +105,8 @@ create_locked (const HakoCreateOptions *options, int offered_console_fd, int loc
       return FALSE;
     }
   state->recorded = HAKO_STATUS_CREATED;
+  hako_log_debug ("create %s: container process %d set up, waiting for start", options->id,
+                  (int) state->pid);
   if (!hako_state_save (options->root, state, error)
       || (options->pid_file && !write_pid_file (options->pid_file, state->pid, error)))
     {

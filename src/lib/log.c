@@ -91,7 +91,10 @@ emit (const char *level, gboolean to_stderr, const char *format, va_list args)
 
   if (to_stderr)
     {
-      g_autofree char *line = g_strdup_printf ("hako: %s\n", message);
+      /* Errors read "hako: ..."; other levels say which they are. */
+      g_autofree char *line = g_str_equal (level, "error")
+                                  ? g_strdup_printf ("hako: %s\n", message)
+                                  : g_strdup_printf ("hako: %s: %s\n", level, message);
       hako_fd_write_all (STDERR_FILENO, line, strlen (line), NULL);
     }
   if (hako_log.fd >= 0)

@@ -4,9 +4,9 @@
 # state, kill, delete, list, and their errors.
 . "$HAKO_TESTS_SRCDIR/integration/tap.sh"
 . "$HAKO_TESTS_SRCDIR/integration/bundle.sh"
-plan 33
+plan 35
 if [ ! -x /bin/busybox ]; then
-  for i in $(seq 33); do skip "lifecycle" "install busybox-static"; done
+  for i in $(seq 35); do skip "lifecycle" "install busybox-static"; done
   exit 0
 fi
 root="$TEST_TMP/state"
@@ -22,6 +22,8 @@ ok "... as container root" sh -c "sed -n 2p '$TEST_TMP/stdout' | grep -qx 0"
 ok "... with container 0 mapped to the caller" sh -c "sed -n 3p '$TEST_TMP/stdout' | awk '{exit !(\$1==0 && \$2==$(id -u))}'"
 ok "run deletes the container afterwards" sh -c "[ -z \"\$('$HAKO' --root '$root' list -q)\" ]"
 
+ok "--debug tells what create does" hk 0 --debug run --bundle b dbg
+ok "... on stderr, marked as debug" output_has stderr "hako: debug: create dbg: bundle"
 set_config b "c['process']['args'] = ['sh', '-c', 'exit 7']"
 ok "run exits with the container's status" hk 7 run --bundle b c2
 # Outside a pid namespace of its own (whose pid 1 ignores its own SIGKILL),
