@@ -12,16 +12,19 @@ busybox_rootfs () {
   for tool in sh true; do ln -sf busybox "$1/rootfs/bin/$tool"; done
 }
 
-# make_bundles DIR: DIR/{hako,crun,runc} bundles running /bin/true.
+# make_bundles DIR: DIR/{hako,hako-ranges,crun,runc} bundles running /bin/true.
 make_bundles () {
   local dir=$1 runtime
-  for runtime in hako crun runc; do
+  for runtime in hako hako-ranges crun runc; do
     busybox_rootfs "$dir/$runtime"
   done
-  "$HAKO" spec --bundle "$dir/hako"
+  # Like crun's and runc's `spec --rootless`: only the caller's own ids mapped.
+  "$HAKO" spec --rootless --bundle "$dir/hako"
+  # hako's default: the caller's subordinate ranges too, through newuidmap/newgidmap.
+  "$HAKO" spec --bundle "$dir/hako-ranges"
   (cd "$dir/crun" && crun spec --rootless)
   (cd "$dir/runc" && runc spec --rootless)
-  for runtime in hako crun runc; do
+  for runtime in hako hako-ranges crun runc; do
     python3 - "$dir/$runtime/config.json" <<'PY'
 import json, sys
 c = json.load(open(sys.argv[1]))
