@@ -317,9 +317,13 @@ hako_container_kill (const char *root, const char *id, int signal_number, gboole
   status = hako_state_status (state);
   if (status != HAKO_STATUS_CREATED && status != HAKO_STATUS_RUNNING)
     return wrong_status (state, status, "kill", error);
+  /* The container process first: checking that it is still the container's
+   * needs it alive, and signalling the namespace first may already end it. */
+  if (!signal_container_process (state, signal_number, error))
+    return FALSE;
   if (all)
     signal_pid_namespace (state, signal_number);
-  return signal_container_process (state, signal_number, error);
+  return TRUE;
 }
 
 /* Waits up to ten seconds for the container process to be gone (or a zombie). */
