@@ -35,14 +35,6 @@ static const HakoCommand commands[] = {
   { "validate", hako_cmd_validate, N_("Check a bundle's config.json") },
 };
 
-static const HakoCommand *
-find_command (const char *name)
-{
-  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
-    if (g_str_equal (commands[i].name, name))
-      return &commands[i];
-  return NULL;
-}
 
 static char *
 command_list (void)
@@ -65,6 +57,18 @@ print_short_usage (const char *command)
              command, command);
   else
     fprintf (stderr, _("Usage: hako [GLOBAL OPTIONS] COMMAND [OPTIONS] [ARGS]\nRun 'hako --help' for the commands.\n"));
+}
+
+/* The command called NAME; otherwise says so, with the usage, and NULL. */
+static const HakoCommand *
+find_command (const char *name)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (commands[i].name, name))
+      return &commands[i];
+  hako_log_error (_("unknown command \"%s\""), name);
+  print_short_usage (NULL);
+  return NULL;
 }
 
 gboolean
@@ -214,11 +218,7 @@ run_help (GOptionContext *global_context, HakoGlobalOptions *global, int argc, c
     }
   command = find_command (argv[1]);
   if (command == NULL)
-    {
-      hako_log_error (_("unknown command \"%s\""), argv[1]);
-      print_short_usage (NULL);
-      return EXIT_FAILURE;
-    }
+    return EXIT_FAILURE;
   return command->run (global, help_argc, help_argvp, NULL) ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
@@ -296,11 +296,7 @@ main (int argc, char **argv)
     }
   command = find_command (argv[1]);
   if (command == NULL)
-    {
-      hako_log_error (_("unknown command \"%s\""), argv[1]);
-      print_short_usage (NULL);
-      goto out;
-    }
+    goto out;
   global.exit_status = EXIT_SUCCESS;
   if (command->run (&global, argc - 1, argv + 1, &error))
     status = global.exit_status;

@@ -312,25 +312,34 @@ spawn_relay (int stdin_fd, int stdout_fd, const char *script)
   return pid;
 }
 
-/* stdin a pipe: its input reaches the shell, its end becomes ^D. */
-static void
-test_relay_pipe (void)
+/* The relayed output of SCRIPT (NULL: an interactive sh) fed INPUT through
+ * a pipe on stdin; the relay must exit 0. */
+static char *
+relay_pipe_output (const char *input, const char *script)
 {
-  static const char input[] = "echo hi\nexit\n";
   int in[2], out[2];
-  g_autofree char *output = NULL;
+  char *output;
   pid_t pid;
 
   g_assert_cmpint (pipe2 (in, O_CLOEXEC), ==, 0);
   g_assert_cmpint (pipe2 (out, O_CLOEXEC), ==, 0);
   g_assert_cmpint (write (in[1], input, strlen (input)), ==, strlen (input));
   close (in[1]);
-  pid = spawn_relay (in[0], out[1], NULL);
+  pid = spawn_relay (in[0], out[1], script);
   close (in[0]);
   close (out[1]);
   output = read_to_end (out[0]);
   close (out[0]);
   assert_exit_status (pid, 0);
+  return output;
+}
+
+/* stdin a pipe: its input reaches the shell, its end becomes ^D. */
+static void
+test_relay_pipe (void)
+{
+  g_autofree char *output = relay_pipe_output ("echo hi\nexit\n", NULL);
+
   /* The terminal echoes the input; the command's own output follows a newline. */
   if (strstr (output, "\r\nhi\r\n") == NULL)
     g_error ("no \"hi\" line in \"%s\"", output);
@@ -341,20 +350,8 @@ test_relay_pipe (void)
 static void
 test_relay_pipe_eof (gconstpointer input)
 {
-  int in[2], out[2];
-  g_autofree char *output = NULL;
-  pid_t pid;
+  g_autofree char *output = relay_pipe_output (input, "cat >/dev/null; echo done");
 
-  g_assert_cmpint (pipe2 (in, O_CLOEXEC), ==, 0);
-  g_assert_cmpint (pipe2 (out, O_CLOEXEC), ==, 0);
-  g_assert_cmpint (write (in[1], input, strlen (input)), ==, strlen (input));
-  close (in[1]);
-  pid = spawn_relay (in[0], out[1], "cat >/dev/null; echo done");
-  close (in[0]);
-  close (out[1]);
-  output = read_to_end (out[0]);
-  close (out[0]);
-  assert_exit_status (pid, 0);
   g_assert_true (g_str_has_suffix (output, "done\r\n"));
 }
 
