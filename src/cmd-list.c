@@ -17,9 +17,10 @@ print_table (GPtrArray *states)
     {
       HakoState *state = states->pdata[i];
       HakoStatus status = hako_state_status (state);
+      g_autofree char *owner = hako_state_owner_name (state);
       printf ("%-12s %-8d %-10s %-40s %-30s %s\n", state->id,
               status == HAKO_STATUS_STOPPED ? 0 : (int) state->pid, hako_status_name (status),
-              state->bundle, state->created, state->owner);
+              state->bundle, state->created, owner);
     }
 }
 

@@ -52,7 +52,7 @@ struct HakoSetup
   int report_fd; /* children write HakoReports here */
   int control_fd; /* children read the maps signal and the state message here */
   int lock_fd;
-  int listen_fd; /* exec.sock, bound by the first child before it enters the user namespace */
+  int listen_fd; /* exec.sock, bound before the user namespace exists */
   gboolean host_root; /* the runtime is root of the initial user namespace */
   HakoSeccompPlan *seccomp; /* NULL without linux.seccomp */
   int console_fd;     /* the console socket of process.terminal, or -1 */
@@ -102,17 +102,29 @@ child_run_hooks (const HakoSetup *setup, HakoHookKind kind, int fd, guint32 len)
   _exit (1);
 }
 
-/* Before pivot_root: let the runtime run its create hooks, then ours. */
+static gboolean
+has_create_hooks (const HakoSpec *spec)
+{
+  return spec->n_hooks[HAKO_HOOK_PRESTART] + spec->n_hooks[HAKO_HOOK_CREATE_RUNTIME]
+             + spec->n_hooks[HAKO_HOOK_CREATE_CONTAINER]
+         > 0;
+}
+
+/* Before pivot_root: let the runtime run its create hooks, then ours. With
+ * none, the round trip is skipped: the runtime is busy recording the pid. */
 static int
 before_pivot (void *data, HakoChildError *err)
 {
   const HakoSetup *setup = data;
   guint32 len;
 
-  report_simple (setup->report_fd, HAKO_REPORT_BEFORE_PIVOT, 0);
-  if (hako_message_read (setup->control_fd, setup->message, &len) < 0)
-    return hako_child_fail (err, HAKO_CHILD_STAGE_SYNC, STEP_RUNTIME, errno);
-  child_run_hooks (setup, HAKO_HOOK_CREATE_CONTAINER, setup->report_fd, len);
+  if (has_create_hooks (setup->spec))
+    {
+      report_simple (setup->report_fd, HAKO_REPORT_BEFORE_PIVOT, 0);
+      if (hako_message_read (setup->control_fd, setup->message, &len) < 0)
+        return hako_child_fail (err, HAKO_CHILD_STAGE_SYNC, STEP_RUNTIME, errno);
+      child_run_hooks (setup, HAKO_HOOK_CREATE_CONTAINER, setup->report_fd, len);
+    }
   /* Before readonlyPaths make /proc/sys read-only, as runc orders it. */
   return hako_process_plan_apply_system (setup->process, err);
 }
@@ -262,6 +274,24 @@ run_first_child (HakoSetup *setup)
   report_simple (setup->report_fd, HAKO_REPORT_PID, pid);
   (void) !write (pid_reported[1], "", 1);
   _exit (0);
+}
+
+/* The container process made by one clone with its namespaces: it waits
+ * for its maps (and its cgroup), then carries on as run_container_process. */
+static G_GNUC_NORETURN void
+run_cloned_child (HakoSetup *setup)
+{
+  HakoChildError error = { 0 };
+  char byte;
+
+  close (setup->lock_fd);
+  if (read (setup->control_fd, &byte, 1) != 1)
+    _exit (1); /* the runtime could not write the maps and reports why */
+  if (setresgid (0, 0, 0) == 0)
+    (void) setresuid (0, 0, 0);
+  if (hako_namespace_plan_create_after_clone (&setup->namespaces, &error) < 0)
+    child_fail (setup, &error);
+  run_container_process (setup);
 }
 
 /* ---- in the runtime ---- */
@@ -509,6 +539,12 @@ hako_setup_get_spec (const HakoSetup *setup)
   return setup->spec;
 }
 
+HakoSpec *
+hako_setup_steal_spec (HakoSetup *setup)
+{
+  return g_steal_pointer (&setup->spec);
+}
+
 const char *
 hako_setup_get_rootfs (const HakoSetup *setup)
 {
@@ -565,6 +601,65 @@ handle_report (HakoSetup *setup, const HakoReport *r, pid_t first_child,
     }
 }
 
+/* exec.sock as the first child would bind it, without moving the runtime's cwd. */
+static int
+listen_exec_socket_in_runtime (const HakoSetup *setup)
+{
+  int cwd_fd = open (".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  int fd;
+
+  if (cwd_fd < 0)
+    return -1;
+  fd = listen_exec_socket (setup);
+  if (fchdir (cwd_fd) < 0 && fd >= 0)
+    {
+      close (fd);
+      fd = -1;
+    }
+  close (cwd_fd);
+  return fd;
+}
+
+static void
+unlink_exec_socket (const HakoSetup *setup)
+{
+  g_autofree char *path = g_build_filename (setup->state_dir, HAKO_EXEC_SOCKET, NULL);
+  unlink (path);
+}
+
+/* The fast path: the container process in one clone (see
+ * hako_namespace_plan_clone_flags). Its pid, or -1 when the plan needs the
+ * first child's sequence or the clone failed; that sequence then also says
+ * precisely which namespace the kernel refused. */
+static pid_t
+clone_container_process (HakoSetup *setup)
+{
+  int flags = hako_namespace_plan_clone_flags (&setup->namespaces);
+  pid_t pid;
+
+  if (flags == 0 || (setup->listen_fd = listen_exec_socket_in_runtime (setup)) < 0)
+    return -1;
+  pid = syscall (SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
+  if (pid == 0)
+    run_cloned_child (setup);
+  close (setup->listen_fd);
+  setup->listen_fd = -1;
+  if (pid < 0)
+    unlink_exec_socket (setup);
+  return pid;
+}
+
+/* Once the cloned container process exists: its maps, then its go, and its pid on record. */
+static gboolean
+start_cloned_process (HakoSetup *setup, pid_t pid, const HakoUsernsMappings *mappings,
+                      const char *root, HakoState *state, int control_fd, GError **error)
+{
+  state->pid = pid;
+  state->pid_start = hako_process_start_time (pid);
+  return hako_userns_write_maps (pid, &mappings->uids, &mappings->gids, error)
+         && hako_fd_write_all (control_fd, "", 1, error) && hako_state_save (root, state, error);
+}
+
 gboolean
 hako_setup_spawn (HakoSetup *setup, const char *root, HakoState *state, int lock_fd,
                   GError **error)
@@ -572,7 +667,7 @@ hako_setup_spawn (HakoSetup *setup, const char *root, HakoState *state, int lock
   int report_pipe[2], control_pipe[2];
   g_auto (HakoUsernsMappings) mappings = { 0 };
   gboolean done = FALSE;
-  pid_t first_child;
+  pid_t first_child, cloned;
   HakoReport r;
 
   if ((hako_namespace_plan_new_user (&setup->namespaces)
@@ -590,14 +685,16 @@ hako_setup_spawn (HakoSetup *setup, const char *root, HakoState *state, int lock
   setup->report_fd = report_pipe[1];
   setup->control_fd = control_pipe[0];
   setup->lock_fd = lock_fd;
-  first_child = fork ();
+  cloned = clone_container_process (setup);
+  first_child = cloned > 0 ? cloned : fork ();
   if (first_child == 0)
     run_first_child (setup);
   close (report_pipe[1]);
   close (control_pipe[0]);
   if (first_child < 0)
     hako_error_set_errno (error, errno, "fork");
-  else
+  else if (cloned < 0
+           || start_cloned_process (setup, cloned, &mappings, root, state, control_pipe[1], error))
     while (!done && hako_report_read (report_pipe[0], &r, NULL, error)
            && handle_report (setup, &r, first_child, &mappings, root, state, control_pipe[1],
                              &done, error))
@@ -606,7 +703,9 @@ hako_setup_spawn (HakoSetup *setup, const char *root, HakoState *state, int lock
   close (control_pipe[1]);
   if (done)
     {
-      waitpid (first_child, NULL, 0);
+      /* The cloned container process is no child to wait for: it runs on. */
+      if (cloned < 0)
+        waitpid (first_child, NULL, 0);
       return TRUE;
     }
   kill_and_reap (first_child, state->pid);

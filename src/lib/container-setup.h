@@ -5,8 +5,8 @@
  *   runtime ──fork──> first child: unshare(CLONE_NEWUSER) ─ USERNS_READY
  *     writes the maps ─────────────> the config's other namespaces, fork
  *                                      └─> container process ─ PID
- *                                          mounts ─ BEFORE_PIVOT
- *     prestart, createRuntime hooks; state ─> createContainer hooks, sysctl...
+ *                                          mounts ─ BEFORE_PIVOT (with create hooks)
+ *     prestart, createRuntime hooks; state ─> createContainer hooks; sysctl...
  *                                          masked paths, pivot_root, identity
  *                                          listen on exec.sock ─ READY
  *   `start` connects, sends the state ──> startContainer hooks, exec
@@ -19,8 +19,6 @@
 #include "setup-protocol.h"
 #include "spec.h"
 #include "state.h"
-
-#define HAKO_EXEC_SOCKET "exec.sock"
 
 typedef struct HakoSetup HakoSetup;
 
@@ -43,6 +41,8 @@ void hako_setup_free (HakoSetup *setup);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HakoSetup, hako_setup_free)
 
 const HakoSpec *hako_setup_get_spec (const HakoSetup *setup);
+/* The config, for the caller to keep once the setup is done with it. */
+HakoSpec *hako_setup_steal_spec (HakoSetup *setup);
 const char *hako_setup_get_rootfs (const HakoSetup *setup);
 
 /* Runs the setup. STATE (status creating) gets the container's pid as soon

@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pwd.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -49,9 +48,11 @@ load_saved_config (const char *root, const char *id, GError **error)
   return hako_spec_load_file (path, error);
 }
 
+/* SPEC_OUT (may be NULL): the parsed config, for `run` to start and delete
+ * with, instead of parsing the saved copy again. */
 static gboolean
 create_locked (const HakoCreateOptions *options, int offered_console_fd, int lock_fd,
-               GError **error)
+               HakoSpec **spec_out, GError **error)
 {
   g_autoptr (HakoSetup) setup = NULL;
   g_autoptr (HakoState) state = g_new0 (HakoState, 1);
@@ -61,17 +62,9 @@ create_locked (const HakoCreateOptions *options, int offered_console_fd, int loc
   g_autofree char *saved_config = g_build_filename (dir, "config.json", NULL);
   g_autofree char *config = NULL;
   gsize config_len;
-  struct passwd *pw = getpwuid (geteuid ());
   HakoSetupOptions setup_options;
   hako_autofd int console_fd = -1;
 
-  if (g_file_test (dir, G_FILE_TEST_EXISTS))
-    {
-      g_set_error (error, HAKO_ERROR, HAKO_ERROR_EXISTS,
-                   _("container \"%s\" already exists: delete it first (hako delete %s)"),
-                   options->id, options->id);
-      return FALSE;
-    }
   if (!g_file_get_contents (config_path, &config, &config_len, error))
     return FALSE;
   if (options->console_socket
@@ -91,19 +84,17 @@ create_locked (const HakoCreateOptions *options, int offered_console_fd, int loc
   state->rootfs = g_strdup (hako_setup_get_rootfs (setup));
   state->recorded = HAKO_STATUS_CREATING;
   state->created = now_rfc3339 ();
-  state->owner = g_strdup (pw ? pw->pw_name : "");
+  state->owner = geteuid ();
   if (hako_setup_get_spec (setup)->annotations)
     state->annotations = g_hash_table_ref (hako_setup_get_spec (setup)->annotations);
 
   hako_log_debug ("create %s: bundle %s, rootfs %s, state in %s", options->id, state->bundle,
                   state->rootfs, dir);
   if (!hako_state_save (options->root, state, error)
-      || !hako_file_replace (saved_config, config, config_len, 0600, error)
+      /* Only later commands under the lock read it: no need for a rename. */
+      || !hako_file_create_new (saved_config, config, config_len, 0600, error)
       || !hako_setup_spawn (setup, options->root, state, lock_fd, error))
-    {
-      hako_state_remove (options->root, options->id);
-      return FALSE;
-    }
+    return FALSE;
   state->recorded = HAKO_STATUS_CREATED;
   hako_log_debug ("create %s: container process %d set up, waiting for start", options->id,
                   (int) state->pid);
@@ -111,9 +102,10 @@ create_locked (const HakoCreateOptions *options, int offered_console_fd, int loc
       || (options->pid_file && !write_pid_file (options->pid_file, state->pid, error)))
     {
       kill (state->pid, SIGKILL);
-      hako_state_remove (options->root, options->id);
       return FALSE;
     }
+  if (spec_out)
+    *spec_out = hako_setup_steal_spec (setup);
   return TRUE;
 }
 
@@ -129,14 +121,28 @@ lock_container (const char *root, const char *id, GError **error)
 /* OFFERED_CONSOLE_FD: a foreground run's console socket, used when the
  * config asks for a terminal (-1: none). */
 static gboolean
-create_container (const HakoCreateOptions *options, int offered_console_fd, GError **error)
+create_container (const HakoCreateOptions *options, int offered_console_fd, HakoSpec **spec_out,
+                  GError **error)
 {
   int lock_fd = lock_container (options->root, options->id, error);
+  g_autofree char *dir = NULL;
   gboolean ok;
 
   if (lock_fd < 0)
     return FALSE;
-  ok = create_locked (options, offered_console_fd, lock_fd, error);
+  dir = hako_state_dir (options->root, options->id);
+  if (g_file_test (dir, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, HAKO_ERROR, HAKO_ERROR_EXISTS,
+                   _("container \"%s\" already exists: delete it first (hako delete %s)"),
+                   options->id, options->id);
+      close (lock_fd);
+      return FALSE;
+    }
+  ok = create_locked (options, offered_console_fd, lock_fd, spec_out, error);
+  /* A container that never came to be leaves nothing, not even its lock file. */
+  if (!ok)
+    hako_state_remove (options->root, options->id);
   close (lock_fd);
   return ok;
 }
@@ -144,7 +150,7 @@ create_container (const HakoCreateOptions *options, int offered_console_fd, GErr
 gboolean
 hako_container_create (const HakoCreateOptions *options, GError **error)
 {
-  return create_container (options, -1, error);
+  return create_container (options, -1, NULL, error);
 }
 
 static gboolean
@@ -192,11 +198,14 @@ release_container_process (const char *root, const HakoState *state, const HakoS
   return ok;
 }
 
+/* SPEC: the container's config when the caller has it, else NULL to read
+ * the saved copy. STATE_OUT (may be NULL): the state once running. */
 static gboolean
-start_locked (const char *root, const char *id, GError **error)
+start_locked (const char *root, const char *id, const HakoSpec *spec, HakoState **state_out,
+              GError **error)
 {
   g_autoptr (HakoState) state = hako_state_load (root, id, error);
-  g_autoptr (HakoSpec) spec = NULL;
+  g_autoptr (HakoSpec) saved_spec = NULL;
   g_autofree char *dir = NULL, *socket_path = NULL, *json = NULL;
   HakoStatus status;
 
@@ -205,7 +214,7 @@ start_locked (const char *root, const char *id, GError **error)
   status = hako_state_status (state);
   if (status != HAKO_STATUS_CREATED)
     return wrong_status (state, status, "start", error);
-  if ((spec = load_saved_config (root, id, error)) == NULL)
+  if (spec == NULL && (spec = saved_spec = load_saved_config (root, id, error)) == NULL)
     return FALSE;
   if (!release_container_process (root, state, spec, error))
     return FALSE;
@@ -213,8 +222,6 @@ start_locked (const char *root, const char *id, GError **error)
   socket_path = g_build_filename (dir, HAKO_EXEC_SOCKET, NULL);
   unlink (socket_path);
   state->recorded = HAKO_STATUS_RUNNING;
-  if (!hako_state_save (root, state, error))
-    return FALSE;
   json = hako_state_to_hook_json (state);
   if (!hako_hooks_run (spec, HAKO_HOOK_POSTSTART, json, error))
     {
@@ -222,20 +229,29 @@ start_locked (const char *root, const char *id, GError **error)
       kill (state->pid, SIGKILL);
       return FALSE;
     }
+  if (state_out)
+    *state_out = g_steal_pointer (&state);
   return TRUE;
 }
 
-gboolean
-hako_container_start (const char *root, const char *id, GError **error)
+static gboolean
+start_container (const char *root, const char *id, const HakoSpec *spec, HakoState **state_out,
+                 GError **error)
 {
   int lock_fd = lock_container (root, id, error);
   gboolean ok;
 
   if (lock_fd < 0)
     return FALSE;
-  ok = start_locked (root, id, error);
+  ok = start_locked (root, id, spec, state_out, error);
   close (lock_fd);
   return ok;
+}
+
+gboolean
+hako_container_start (const char *root, const char *id, GError **error)
+{
+  return start_container (root, id, NULL, NULL, error);
 }
 
 int
@@ -343,22 +359,24 @@ wait_gone (const HakoState *state, GError **error)
 
 /* runtime.md: a failing poststop hook is a warning, and delete goes on. */
 static void
-run_poststop_hooks (const char *root, HakoState *state)
+run_poststop_hooks (const char *root, HakoState *state, const HakoSpec *spec)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (HakoSpec) spec = load_saved_config (root, state->id, &error);
+  g_autoptr (HakoSpec) saved_spec = NULL;
   g_autofree char *json = NULL;
 
   state->recorded = HAKO_STATUS_STOPPED;
   json = hako_state_to_hook_json (state);
-  if (spec == NULL)
+  if (spec == NULL && (spec = saved_spec = load_saved_config (root, state->id, &error)) == NULL)
     hako_log_warning ("%s", error->message);
   else
     hako_hooks_run_warn (spec, HAKO_HOOK_POSTSTOP, json);
 }
 
+/* SPEC: as for start_locked. */
 static gboolean
-delete_locked (const char *root, const char *id, gboolean force, GError **error)
+delete_locked (const char *root, const char *id, gboolean force, const HakoSpec *spec,
+               GError **error)
 {
   g_autoptr (GError) local_error = NULL;
   g_autoptr (HakoState) state = hako_state_load (root, id, &local_error);
@@ -366,6 +384,9 @@ delete_locked (const char *root, const char *id, gboolean force, GError **error)
 
   if (state == NULL)
     {
+      /* Taking the lock made its file: no container, no lock file. */
+      if (g_error_matches (local_error, HAKO_ERROR, HAKO_ERROR_NOT_FOUND))
+        hako_state_remove (root, id);
       /* As runc: --force on a container that does not exist succeeds. */
       if (force && g_error_matches (local_error, HAKO_ERROR, HAKO_ERROR_NOT_FOUND))
         return TRUE;
@@ -387,22 +408,29 @@ delete_locked (const char *root, const char *id, gboolean force, GError **error)
       if (!wait_gone (state, error))
         return FALSE;
     }
-  run_poststop_hooks (root, state);
+  run_poststop_hooks (root, state, spec);
   hako_state_remove (root, id);
   return TRUE;
 }
 
-gboolean
-hako_container_delete (const char *root, const char *id, gboolean force, GError **error)
+static gboolean
+delete_container (const char *root, const char *id, gboolean force, const HakoSpec *spec,
+                  GError **error)
 {
   int lock_fd = lock_container (root, id, error);
   gboolean ok;
 
   if (lock_fd < 0)
     return FALSE;
-  ok = delete_locked (root, id, force, error);
+  ok = delete_locked (root, id, force, spec, error);
   close (lock_fd);
   return ok;
+}
+
+gboolean
+hako_container_delete (const char *root, const char *id, gboolean force, GError **error)
+{
+  return delete_container (root, id, force, NULL, error);
 }
 
 static volatile sig_atomic_t forwarded_pid;
@@ -451,14 +479,9 @@ wait_exit_status (pid_t pid, GError **error)
 
 /* After create: the pty master when the container has a terminal, else -1. */
 static gboolean
-receive_terminal (const HakoCreateOptions *options, int console_fd, int *master_fd,
-                  GError **error)
+receive_terminal (const HakoSpec *spec, int console_fd, int *master_fd, GError **error)
 {
-  g_autoptr (HakoSpec) spec = load_saved_config (options->root, options->id, error);
-
   *master_fd = -1;
-  if (spec == NULL)
-    return FALSE;
   return !spec->process->terminal || hako_terminal_receive_master (console_fd, master_fd, error);
 }
 
@@ -478,6 +501,7 @@ int
 hako_container_run (const HakoCreateOptions *options, gboolean detach, GError **error)
 {
   g_autoptr (HakoState) state = NULL;
+  g_autoptr (HakoSpec) spec = NULL;
   int console[2] = { -1, -1 };
   hako_autofd int master_fd = -1;
   gboolean ok;
@@ -491,30 +515,29 @@ hako_container_run (const HakoCreateOptions *options, gboolean detach, GError **
     }
   if (!detach && !options->console_socket && !hako_terminal_socketpair (console, error))
     return -1;
-  ok = create_container (options, console[1], error);
+  ok = create_container (options, console[1], &spec, error);
   if (console[1] >= 0)
     close (console[1]);
-  ok = ok && (console[0] < 0 || receive_terminal (options, console[0], &master_fd, error));
+  ok = ok && (console[0] < 0 || receive_terminal (spec, console[0], &master_fd, error));
   if (console[0] >= 0)
     close (console[0]);
   if (!ok)
     {
-      hako_container_delete (options->root, options->id, TRUE, NULL);
+      delete_container (options->root, options->id, TRUE, spec, NULL);
       return -1;
     }
   /* Only now: an ignored signal would stay ignored in the payload's exec. */
   signal (SIGPIPE, SIG_IGN);
-  if (!hako_container_start (options->root, options->id, error)
-      || (state = hako_state_load (options->root, options->id, error)) == NULL)
+  if (!start_container (options->root, options->id, spec, &state, error))
     {
-      hako_container_delete (options->root, options->id, TRUE, NULL);
+      delete_container (options->root, options->id, TRUE, spec, NULL);
       return -1;
     }
   if (detach)
     return 0;
   exit_status = wait_container (state, master_fd, error);
   forwarded_pid = 0;
-  if (!hako_container_delete (options->root, options->id, TRUE, exit_status < 0 ? NULL : error))
+  if (!delete_container (options->root, options->id, TRUE, spec, exit_status < 0 ? NULL : error))
     return -1;
   return exit_status;
 }

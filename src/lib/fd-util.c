@@ -28,9 +28,10 @@ hako_fd_write_all (int fd, const char *data, gsize length, GError **error)
 }
 
 gboolean
-hako_file_create_new (const char *path, const char *contents, GError **error)
+hako_file_create_new (const char *path, const char *contents, gssize length, int mode,
+                      GError **error)
 {
-  int fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  int fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
 
   if (fd < 0 && errno == EEXIST)
     {
@@ -39,7 +40,9 @@ hako_file_create_new (const char *path, const char *contents, GError **error)
     }
   if (fd < 0)
     return hako_error_set_errno (error, errno, _("cannot create %s"), path);
-  if (!hako_fd_write_all (fd, contents, strlen (contents), error) || close (fd) < 0)
+  if (length < 0)
+    length = strlen (contents);
+  if (!hako_fd_write_all (fd, contents, length, error) || close (fd) < 0)
     {
       if (error && *error == NULL)
         hako_error_set_errno (error, errno, "close");

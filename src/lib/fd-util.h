@@ -6,8 +6,10 @@
 
 /* write(2) until everything is written, retrying on EINTR. */
 gboolean hako_fd_write_all (int fd, const char *data, gsize length, GError **error);
-/* Creates PATH exclusively (never replacing a file) with CONTENTS. */
-gboolean hako_file_create_new (const char *path, const char *contents, GError **error);
+/* Creates PATH exclusively (never replacing a file) with CONTENTS (LENGTH
+ * bytes, or up to its NUL when negative). */
+gboolean hako_file_create_new (const char *path, const char *contents, gssize length, int mode,
+                               GError **error);
 /* Replaces PATH with CONTENTS atomically (a temporary file renamed over it),
  * without fsync: state lives on the runtime dir's tmpfs, where readers need
  * never see a half-written file but nothing must survive a reboot. */

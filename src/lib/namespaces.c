@@ -80,6 +80,26 @@ hako_namespace_plan_new_user (const HakoNamespacePlan *plan)
 }
 
 int
+hako_namespace_plan_clone_flags (const HakoNamespacePlan *plan)
+{
+  for (int kind = 0; kind < HAKO_NS_N_KINDS; kind++)
+    if (plan->join_fds[kind] >= 0)
+      return 0;
+  /* CLONE_NEWTIME shares its bit with clone's exit signal. */
+  if (plan->unshare_flags & CLONE_NEWTIME)
+    return 0;
+  return CLONE_NEWUSER | (plan->unshare_flags & ~CLONE_NEWCGROUP);
+}
+
+int
+hako_namespace_plan_create_after_clone (const HakoNamespacePlan *plan, HakoChildError *err)
+{
+  if ((plan->unshare_flags & CLONE_NEWCGROUP) && unshare (CLONE_NEWCGROUP) < 0)
+    return hako_child_fail (err, HAKO_CHILD_STAGE_NAMESPACES, STEP_UNSHARE, errno);
+  return 0;
+}
+
+int
 hako_namespace_plan_join_user (const HakoNamespacePlan *plan, HakoChildError *err)
 {
   if (plan->join_fds[HAKO_NS_USER] >= 0 && setns (plan->join_fds[HAKO_NS_USER], CLONE_NEWUSER) < 0)
@@ -122,6 +142,9 @@ hako_namespace_plan_describe_error (const HakoNamespacePlan *plan, const HakoChi
 {
   const char *reason = g_strerror (err->saved_errno);
 
+  if (err->step == STEP_UNSHARE && err->saved_errno == ENOSPC)
+    return g_strdup_printf (_("linux.namespaces: cannot create the namespaces: %s (a limit in /proc/sys/user/max_*_namespaces is reached: raise it, or end other containers)"),
+                            reason);
   if (err->step == STEP_UNSHARE)
     return g_strdup_printf (_("linux.namespaces: cannot create the namespaces: %s"), reason);
   if (err->step == STEP_TIME_OFFSETS)

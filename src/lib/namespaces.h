@@ -30,6 +30,15 @@ gboolean hako_namespace_plan_new_user (const HakoNamespacePlan *plan);
  * the initial user namespace. Async-signal-safe. */
 int hako_namespace_plan_join (const HakoNamespacePlan *plan, HakoChildError *err);
 int hako_namespace_plan_create (const HakoNamespacePlan *plan, HakoChildError *err);
+/* The usual case takes one clone(2): a new user namespace with the others,
+ * which the kernel creates after the user one and owned by it. The flags
+ * for it, or 0 when the plan needs the step-by-step sequence (a namespace
+ * joined by path, a time namespace, no new user namespace). The cgroup
+ * namespace is left out: it must start at the container's cgroup, so the
+ * cloned child unshares it with hako_namespace_plan_create_after_clone
+ * once the runtime has placed it. */
+int hako_namespace_plan_clone_flags (const HakoNamespacePlan *plan);
+int hako_namespace_plan_create_after_clone (const HakoNamespacePlan *plan, HakoChildError *err);
 /* Joins the user namespace given by path, if any. Async-signal-safe. */
 int hako_namespace_plan_join_user (const HakoNamespacePlan *plan, HakoChildError *err);
 

@@ -93,7 +93,7 @@ hako_spec_default_write (const char *bundle, HakoSpecDefaultMode mode, GError **
   if (json == NULL)
     return FALSE;
   text = g_strconcat (json, "\n", NULL);
-  if (!hako_file_create_new (path, text, error))
+  if (!hako_file_create_new (path, text, -1, 0644, error))
     {
       if (g_error_matches (*error, HAKO_ERROR, HAKO_ERROR_EXISTS))
         {

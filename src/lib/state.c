@@ -5,7 +5,9 @@
 #include <json-glib/json-glib.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pwd.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "error.h"
@@ -32,7 +34,6 @@ hako_state_free (HakoState *state)
   g_free (state->bundle);
   g_free (state->rootfs);
   g_free (state->created);
-  g_free (state->owner);
   g_clear_pointer (&state->annotations, g_hash_table_unref);
   g_free (state);
 }
@@ -156,7 +157,6 @@ add_state_members (JsonBuilder *builder, const HakoState *state, HakoStatus stat
   add_string (builder, "bundle", state->bundle);
   add_string (builder, "rootfs", state->rootfs);
   add_string (builder, "created", state->created);
-  add_string (builder, "owner", state->owner);
   add_annotations (builder, state->annotations);
 }
 
@@ -201,7 +201,6 @@ record_from_json (JsonObject *object, HakoState *state, GError **error)
       || !hako_json_member_string (object, "", "rootfs", HAKO_JSON_REQUIRED, &state->rootfs, error)
       || !hako_json_member_string (object, "", "created", HAKO_JSON_REQUIRED, &state->created,
                                    error)
-      || !hako_json_member_string (object, "", "owner", HAKO_JSON_REQUIRED, &state->owner, error)
       || !hako_json_member_string_map (object, "", "annotations", &state->annotations, error))
     return FALSE;
   for (guint i = 0; i < G_N_ELEMENTS (status_names); i++)
@@ -225,6 +224,7 @@ hako_state_load (const char *root, const char *id, GError **error)
   g_autoptr (JsonNode) node = NULL;
   g_autoptr (HakoState) state = g_new0 (HakoState, 1);
   JsonObject *object;
+  struct stat st;
 
   if (!g_file_get_contents (path, &contents, NULL, &local_error))
     {
@@ -241,6 +241,13 @@ hako_state_load (const char *root, const char *id, GError **error)
     {
       g_prefix_error (error, _("%s is damaged: "), path);
       return NULL;
+    }
+  state->owner = stat (dir, &st) == 0 ? st.st_uid : (uid_t) -1;
+  if (state->recorded == HAKO_STATUS_CREATED)
+    {
+      g_autofree char *socket_path = g_build_filename (dir, HAKO_EXEC_SOCKET, NULL);
+      if (access (socket_path, F_OK) < 0 && errno == ENOENT)
+        state->recorded = HAKO_STATUS_RUNNING;
     }
   return g_steal_pointer (&state);
 }
@@ -318,14 +325,29 @@ hako_state_status (const HakoState *state)
   return state->recorded;
 }
 
+char *
+hako_state_owner_name (const HakoState *state)
+{
+  struct passwd *pw = getpwuid (state->owner);
+
+  return pw ? g_strdup (pw->pw_name) : g_strdup_printf ("%u", (unsigned) state->owner);
+}
+
+/* The user lookup is left to `state` and `list`: `run` passes here for its
+ * hooks, and NSS is not free. */
 static char *
-state_json (const HakoState *state, HakoStatus status, gboolean pretty)
+state_json (const HakoState *state, HakoStatus status, gboolean with_owner, gboolean pretty)
 {
   g_autoptr (JsonBuilder) builder = json_builder_new ();
 
   json_builder_begin_object (builder);
   add_string (builder, "ociVersion", HAKO_OCI_VERSION);
   add_state_members (builder, state, status, status == HAKO_STATUS_STOPPED ? 0 : state->pid);
+  if (with_owner)
+    {
+      g_autofree char *owner = hako_state_owner_name (state);
+      add_string (builder, "owner", owner);
+    }
   json_builder_end_object (builder);
   return to_json (builder, pretty);
 }
@@ -333,11 +355,11 @@ state_json (const HakoState *state, HakoStatus status, gboolean pretty)
 char *
 hako_state_to_json (const HakoState *state, gboolean pretty)
 {
-  return state_json (state, hako_state_status (state), pretty);
+  return state_json (state, hako_state_status (state), TRUE, pretty);
 }
 
 char *
 hako_state_to_hook_json (const HakoState *state)
 {
-  return state_json (state, state->recorded, FALSE);
+  return state_json (state, state->recorded, FALSE, FALSE);
 }

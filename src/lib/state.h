@@ -18,6 +18,11 @@ typedef enum
 
 const char *hako_status_name (HakoStatus status);
 
+/* In the state dir: where the created container process waits for `start`.
+ * `start` removes it and records nothing more: a created container without
+ * it is running (runc does the same with its exec.fifo). */
+#define HAKO_EXEC_SOCKET "exec.sock"
+
 typedef struct
 {
   char *id;
@@ -27,7 +32,7 @@ typedef struct
   guint64 pid_start; /* field 22 of /proc/PID/stat */
   HakoStatus recorded; /* what the last command recorded */
   char *created;     /* RFC 3339 */
-  char *owner;       /* user name of the creator */
+  uid_t owner;       /* the creator, as runc: whoever owns the state dir */
   GHashTable *annotations; /* may be NULL */
 } HakoState;
 
@@ -56,9 +61,12 @@ GPtrArray *hako_state_list_ids (const char *root, GError **error);
 /* The start time of PID, 0 when it does not exist (or is a zombie). */
 guint64 hako_process_start_time (pid_t pid);
 HakoStatus hako_state_status (const HakoState *state);
+/* The owner's user name, or the uid as a number when it has none. */
+char *hako_state_owner_name (const HakoState *state);
 
-/* The state JSON of runtime.md (plus runc's rootfs, created and owner). */
+/* The state JSON of runtime.md (plus runc's rootfs, created and owner's name). */
 char *hako_state_to_json (const HakoState *state, gboolean pretty);
-/* The same for a hook: the status the lifecycle step records, not a live
- * one (a poststart hook of a short-lived process still sees "running"). */
+/* The same for a hook, without the owner: the status the lifecycle step
+ * records, not a live one (a poststart hook of a short-lived process still
+ * sees "running"). */
 char *hako_state_to_hook_json (const HakoState *state);

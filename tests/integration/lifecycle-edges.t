@@ -4,7 +4,7 @@
 # --no-pivot, and labels the host cannot apply.
 . "$HAKO_TESTS_SRCDIR/integration/tap.sh"
 . "$HAKO_TESTS_SRCDIR/integration/bundle.sh"
-plan 30
+plan 32
 root="$TEST_TMP/state"
 hk () { local status=$1; shift; run_hako "$status" --root "$root" "$@"; }
 no_containers () { [ -z "$("$HAKO" --root "$root" list -q)" ] && [ -z "$(ls "$root" 2>/dev/null)" ]; }
@@ -26,6 +26,14 @@ ok "delete --force cleans it up" hk 0 delete --force killed
 ok "... no state is left" no_containers
 ok "... the hook died with the runtime" sh -c "for i in \$(seq 100); do ps -eo args | grep -v grep | grep -q 'sleep 3141' || exit 0; sleep 0.05; done; exit 1"
 ok "... and so did the container process" sh -c "[ '$pid' -gt 0 ] && for i in \$(seq 100); do [ -e /proc/$pid ] || exit 0; sleep 0.05; done; exit 1"
+
+# A namespace the kernel refuses (its limit reached in an enclosing user
+# namespace): the one-clone setup falls back to the step-by-step one, which
+# says what failed.
+cp base.json b/config.json
+set_config b "c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': 0, 'size': 1}]; c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': 0, 'size': 1}]"
+ok "a namespace limit reached fails create, naming the limit" sh -c "unshare -Ur sh -c 'echo 0 > /proc/sys/user/max_net_namespaces && exec \"\$0\" --root \"\$1\" run --bundle b limited' '$HAKO' '$root' 2>err.txt; [ \$? -ne 0 ] && grep -q 'linux.namespaces: cannot create the namespaces: .*max_\*_namespaces' err.txt"
+ok "... and leaves nothing behind" no_containers
 
 # Joining another container's user and uts namespaces by path.
 cp base.json b/config.json

@@ -4,7 +4,7 @@
 # state, kill, delete, list, and their errors.
 . "$HAKO_TESTS_SRCDIR/integration/tap.sh"
 . "$HAKO_TESTS_SRCDIR/integration/bundle.sh"
-plan 35
+plan 38
 if [ ! -x /bin/busybox ]; then
   for i in $(seq 35); do skip "lifecycle" "install busybox-static"; done
   exit 0
@@ -41,7 +41,8 @@ ok "the pid file holds the container's pid" sh -c "[ \"\$(cat '$TEST_TMP/pid')\"
 ok "the created process is waiting, not running sleep" sh -c "! grep -q sleep /proc/\$(cat '$TEST_TMP/pid')/cmdline"
 ok "list shows the container" hk 0 list
 ok "... with its id and status" sh -c "grep -E '^c4 +[0-9]+ +created ' '$TEST_TMP/stdout'"
-ok "list --format json gives id, pid, status, bundle" sh -c "'$HAKO' --root '$root' list --format json | '${PYTHON3:-python3}' -c 'import json,sys; l=json.load(sys.stdin); sys.exit(0 if l[0][\"id\"]==\"c4\" and l[0][\"status\"]==\"created\" and l[0][\"pid\"]>0 else 1)'"
+ok "... and its owner's name" sh -c "grep -E '^c4 .* $(id -un)\$' '$TEST_TMP/stdout'"
+ok "list --format json gives id, pid, status, owner" sh -c "'$HAKO' --root '$root' list --format json | '${PYTHON3:-python3}' -c 'import json,sys; l=json.load(sys.stdin); sys.exit(0 if l[0][\"id\"]==\"c4\" and l[0][\"status\"]==\"created\" and l[0][\"pid\"]>0 and l[0][\"owner\"]==\"$(id -un)\" else 1)'"
 ok "a second create with the same id is refused" hk 1 create --bundle b c4
 ok "... saying it exists" output_has stderr 'container "c4" already exists'
 ok "start succeeds" hk 0 start c4
@@ -57,10 +58,12 @@ ok "state of a deleted container fails" hk 1 state c4
 
 ok "create; delete --force kills a created container" sh -c "'$HAKO' --root '$root' create --bundle b c5 && '$HAKO' --root '$root' delete --force c5 && [ -z \"\$('$HAKO' --root '$root' list -q)\" ]"
 ok "delete --force of a missing container succeeds" hk 0 delete --force nosuch
+ok "... leaving no lock file" test ! -e "$root/nosuch.lock"
 ok "an id with a slash is refused" hk 1 create --bundle b "../escape"
 ok "... naming runc's rule" output_has stderr "invalid container id"
 
 set_config b "c['mounts'].append({'destination': '/mnt', 'type': 'bind', 'source': '/nonexistent/source', 'options': ['bind']})"
 ok "a failing mount fails create" hk 1 create --bundle b c6
 ok "... and leaves no container behind" sh -c "[ -z \"\$('$HAKO' --root '$root' list -q)\" ] && [ ! -e '$root/c6' ]"
+ok "a failing run leaves nothing in the state root" sh -c "! '$HAKO' --root '$root' run --bundle b c7 2>/dev/null && [ -z \"\$(ls '$root')\" ]"
 done_testing

@@ -97,8 +97,8 @@ test_create_new (void)
   g_autofree char *path = temp_path ("new");
   g_autoptr (GError) error = NULL;
 
-  g_assert_true (hako_file_create_new (path, "one", &error));
-  g_assert_false (hako_file_create_new (path, "two", &error));
+  g_assert_true (hako_file_create_new (path, "one", -1, 0644, &error));
+  g_assert_false (hako_file_create_new (path, "two", -1, 0644, &error));
   g_assert_error (error, HAKO_ERROR, HAKO_ERROR_EXISTS);
   remove_temp (path);
 }

@@ -61,7 +61,7 @@ sample_state (void)
   state->bundle = g_strdup ("/b");
   state->rootfs = g_strdup ("/b/rootfs");
   state->created = g_strdup ("2026-12-01T00:00:00Z");
-  state->owner = g_strdup ("alice");
+  state->owner = getuid ();
   state->recorded = HAKO_STATUS_CREATED;
   state->annotations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_hash_table_insert (state->annotations, g_strdup ("org.example.a"), g_strdup ("1"));
@@ -76,6 +76,7 @@ test_save_load_remove (void)
   g_autoptr (HakoState) state = sample_state ();
   g_autoptr (HakoState) loaded = NULL;
   g_autoptr (GPtrArray) ids = NULL;
+  g_autofree char *socket_path = NULL;
   int lock_fd;
 
   state->pid = getpid ();
@@ -83,13 +84,23 @@ test_save_load_remove (void)
   lock_fd = hako_state_lock (root, "c1", &error);
   g_assert_cmpint (lock_fd, >=, 0);
   g_assert_true (hako_state_save (root, state, &error));
+  socket_path = g_build_filename (root, "c1", HAKO_EXEC_SOCKET, NULL);
+  g_assert_true (g_file_set_contents (socket_path, "", 0, &error));
   loaded = hako_state_load (root, "c1", &error);
   g_assert_no_error (error);
   g_assert_cmpstr (loaded->bundle, ==, "/b");
   g_assert_cmpint (loaded->pid, ==, getpid ());
   g_assert_cmpuint (loaded->pid_start, ==, state->pid_start);
   g_assert_cmpstr (g_hash_table_lookup (loaded->annotations, "org.example.a"), ==, "1");
+  g_assert_cmpint (loaded->owner, ==, getuid ());
   g_assert_cmpint (hako_state_status (loaded), ==, HAKO_STATUS_CREATED);
+  g_clear_pointer (&loaded, hako_state_free);
+
+  /* `start` only removes exec.sock: then the container is running. */
+  g_assert_cmpint (unlink (socket_path), ==, 0);
+  loaded = hako_state_load (root, "c1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (hako_state_status (loaded), ==, HAKO_STATUS_RUNNING);
 
   ids = hako_state_list_ids (root, &error);
   g_assert_cmpuint (ids->len, ==, 1);
