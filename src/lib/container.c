@@ -223,6 +223,11 @@ start_locked (const char *root, const char *id, const HakoSpec *spec, HakoState 
   unlink (socket_path);
   state->recorded = HAKO_STATUS_RUNNING;
   json = hako_state_to_hook_json (state);
+  /* The payload goes first: a poststart hook (the suite's, for one) may
+   * look for what it does, and "after the process is executed" should
+   * mean that it has begun, not that exec returned a moment ago. */
+  if (spec->n_hooks[HAKO_HOOK_POSTSTART] > 0)
+    hako_process_wait_settled (state->pid, 50);
   if (!hako_hooks_run (spec, HAKO_HOOK_POSTSTART, json, error))
     {
       /* runtime.md: a failing poststart hook stops the container. */

@@ -315,6 +315,29 @@ hako_process_start_time (pid_t pid)
   return g_ascii_strtoull (fields[19], NULL, 10);
 }
 
+/* The state letter of field 3 of /proc/PID/stat, or 0 when it is gone. */
+static char
+process_state (pid_t pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", (int) pid);
+  g_autofree char *contents = NULL;
+  const char *after_comm;
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL)
+      || (after_comm = strrchr (contents, ')')) == NULL || after_comm[1] != ' ')
+    return 0;
+  return after_comm[2];
+}
+
+void
+hako_process_wait_settled (pid_t pid, guint timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + timeout_ms * G_TIME_SPAN_MILLISECOND;
+
+  while (process_state (pid) == 'R' && g_get_monotonic_time () < deadline)
+    g_usleep (100);
+}
+
 HakoStatus
 hako_state_status (const HakoState *state)
 {

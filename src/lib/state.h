@@ -60,6 +60,9 @@ GPtrArray *hako_state_list_ids (const char *root, GError **error);
 
 /* The start time of PID, 0 when it does not exist (or is a zombie). */
 guint64 hako_process_start_time (pid_t pid);
+/* Waits, at most TIMEOUT_MS, until PID has run up to its first wait
+ * (sleeping, stopped) or its end: a payload just exec'd has then begun. */
+void hako_process_wait_settled (pid_t pid, guint timeout_ms);
 HakoStatus hako_state_status (const HakoState *state);
 /* The owner's user name, or the uid as a number when it has none. */
 char *hako_state_owner_name (const HakoState *state);

@@ -3,7 +3,7 @@
 # timeouts, and what their failures do (runtime.md, config.md).
 . "$HAKO_TESTS_SRCDIR/integration/tap.sh"
 . "$HAKO_TESTS_SRCDIR/integration/bundle.sh"
-plan 23
+plan 24
 root="$TEST_TMP/state"
 out="$TEST_TMP/hooks"
 mkdir -p "$out"
@@ -36,7 +36,15 @@ ok "poststart ran with status running" field_is "$out/poststart.json" status run
 ok "delete --force succeeds" hk 0 delete --force c1
 ok "poststop ran with status stopped" field_is "$out/poststop.json" status stopped
 
-set_config b "c['hooks'] = {'createRuntime': [{'path': '/bin/sh', 'args': ['sh', '-c', 'exit 3']}]}"
+# poststart comes once the payload has begun: what it does first is there.
+set_config b "
+c['process']['args'] = ['sh', '-c', 'echo began > /began; exec sleep 1000']
+c['hooks'] = {'poststart': [{'path': '/bin/sh', 'args': ['sh', '-c', 'cat $TEST_TMP/b/rootfs/began > $out/seen']}]}
+"
+ok "poststart sees what the payload did first" sh -c "'$HAKO' --root '$root' run --detach --bundle b early && [ \"\$(cat '$out/seen')\" = began ]"
+hk 0 delete --force early
+
+set_config b "c['process']['args'] = ['sleep', '1000']; c['hooks'] = {'createRuntime': [{'path': '/bin/sh', 'args': ['sh', '-c', 'exit 3']}]}"
 ok "a failing createRuntime hook fails create" hk 1 create --bundle b c2
 ok "... naming the hook and its status" output_has stderr "hooks.createRuntime[0]: /bin/sh exited with status 3"
 ok "... and leaves no container behind" no_containers
