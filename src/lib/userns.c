@@ -4,8 +4,11 @@
 #include <fcntl.h>
 #include <gio/gio.h>
 #include <pwd.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -89,17 +92,23 @@ first_range (const char *path, const char *user, guint32 id, HakoIdRange *out, g
 }
 
 gboolean
-hako_userns_is_host_root (void)
+hako_userns_is_initial (void)
 {
   g_autofree char *map = NULL;
   unsigned int inside, outside, count;
   int consumed = 0;
 
-  if (geteuid () != 0 || !g_file_get_contents ("/proc/self/uid_map", &map, NULL, NULL))
+  if (!g_file_get_contents ("/proc/self/uid_map", &map, NULL, NULL))
     return FALSE;
   /* The initial user namespace maps every id onto itself, in one line. */
   return sscanf (map, " %u %u %u %n", &inside, &outside, &count, &consumed) == 3
          && map[consumed] == '\0' && inside == 0 && outside == 0 && count == G_MAXUINT32;
+}
+
+gboolean
+hako_userns_is_host_root (void)
+{
+  return geteuid () == 0 && hako_userns_is_initial ();
 }
 
 gboolean
@@ -267,4 +276,76 @@ hako_userns_write_maps (pid_t pid, const HakoIdMappings *uids, const HakoIdMappi
   if (direct_gids && !write_proc_file (pid, "gid_map", gid_map, error))
     return FALSE;
   return !direct_uids || write_proc_file (pid, "uid_map", uid_map, error);
+}
+
+static int
+read_byte (int fd)
+{
+  char byte;
+  ssize_t n;
+
+  do
+    n = read (fd, &byte, 1);
+  while (n < 0 && errno == EINTR);
+  return n == 1 ? 0 : -1;
+}
+
+/* The child of hako_userns_open_mapped: async-signal-safe only. */
+static G_GNUC_NORETURN void
+hold_user_namespace (int ready_fd, int hold_fd)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  if (unshare (CLONE_NEWUSER) < 0)
+    _exit (1);
+  (void) !write (ready_fd, "", 1);
+  /* Until the runtime has the namespace open and closes its end. */
+  read_byte (hold_fd);
+  _exit (0);
+}
+
+int
+hako_userns_open_mapped (const HakoIdMappings *uids, const HakoIdMappings *gids, GError **error)
+{
+  int ready[2], hold[2], fd = -1;
+  pid_t pid;
+
+  if (pipe2 (ready, O_CLOEXEC) < 0)
+    {
+      hako_error_set_errno (error, errno, "pipe");
+      return -1;
+    }
+  if (pipe2 (hold, O_CLOEXEC) < 0)
+    {
+      hako_error_set_errno (error, errno, "pipe");
+      close (ready[0]);
+      close (ready[1]);
+      return -1;
+    }
+  pid = fork ();
+  if (pid == 0)
+    {
+      close (ready[0]);
+      close (hold[1]);
+      hold_user_namespace (ready[1], hold[0]);
+    }
+  close (ready[1]);
+  close (hold[0]);
+  if (pid < 0)
+    hako_error_set_errno (error, errno, "fork");
+  else if (read_byte (ready[0]) < 0)
+    g_set_error (error, HAKO_ERROR, HAKO_ERROR_FAILED,
+                 _("cannot create a user namespace for the id mapping (see the sysctl user.max_user_namespaces)"));
+  else if (hako_userns_write_maps (pid, uids, gids, error))
+    {
+      g_autofree char *path = g_strdup_printf ("/proc/%d/ns/user", (int) pid);
+      fd = open (path, O_RDONLY | O_CLOEXEC);
+      if (fd < 0)
+        hako_error_set_errno (error, errno, _("cannot open %s"), path);
+    }
+  close (hold[1]);
+  close (ready[0]);
+  if (pid > 0)
+    while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)
+      ;
+  return fd;
 }

@@ -29,6 +29,8 @@ typedef struct
 void hako_userns_mappings_clear (HakoUsernsMappings *mappings);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HakoUsernsMappings, hako_userns_mappings_clear)
 
+/* Whether this process is in the initial user namespace. */
+gboolean hako_userns_is_initial (void);
 /* Whether this process is root of the initial user namespace: real root,
  * not uid 0 of some user namespace. */
 gboolean hako_userns_is_host_root (void);
@@ -47,3 +49,8 @@ gboolean hako_userns_default_mappings (gboolean host_root, uid_t uid, gid_t gid,
  * which check /etc/subuid and /etc/subgid. As root, maps are written directly. */
 gboolean hako_userns_write_maps (pid_t pid, const HakoIdMappings *uids, const HakoIdMappings *gids,
                                  GError **error);
+
+/* A new user namespace with the maps UIDS and GIDS (written as
+ * hako_userns_write_maps does), for MOUNT_ATTR_IDMAP: an fd of it, which
+ * alone keeps it alive (the child that made it is gone), or -1. */
+int hako_userns_open_mapped (const HakoIdMappings *uids, const HakoIdMappings *gids, GError **error);

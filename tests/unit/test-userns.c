@@ -2,6 +2,8 @@
  * real child in a new user namespace (through newuidmap when needed). */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <pwd.h>
 #include <sched.h>
@@ -208,6 +210,101 @@ test_write_refused (void)
   waitpid (pid, NULL, 0);
 }
 
+/* NAME (uid_map, gid_map) as a process in the user namespace USERNS_FD sees it. */
+static char *
+map_seen_in (int userns_fd, const char *name)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/self/%s", name);
+  char buf[4096];
+  gssize n, len = 0;
+  int out[2];
+  pid_t pid;
+
+  g_assert_cmpint (pipe (out), ==, 0);
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      int fd;
+      close (out[0]);
+      if (setns (userns_fd, CLONE_NEWUSER) < 0 || (fd = open (path, O_RDONLY)) < 0)
+        _exit (1);
+      while ((n = read (fd, buf, sizeof buf)) > 0)
+        if (write (out[1], buf, n) != n)
+          _exit (1);
+      _exit (0);
+    }
+  close (out[1]);
+  while ((n = read (out[0], buf + len, sizeof buf - 1 - len)) > 0)
+    len += n;
+  close (out[0]);
+  buf[len] = '\0';
+  waitpid (pid, NULL, 0);
+  return g_strdup (buf);
+}
+
+static char *
+format_expected (const HakoIdMappings *mappings)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < mappings->n; i++)
+    g_string_append_printf (s, "%10u %10u %10u\n", mappings->items[i].container_id,
+                            mappings->items[i].host_id, mappings->items[i].size);
+  return g_string_free (s, FALSE);
+}
+
+/* The user namespace an idmapped mount gets: the default mappings (through
+ * newuidmap as the CI test user), nothing left running once it is open. */
+static void
+test_open_mapped (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_auto (HakoUsernsMappings) mappings = { 0 };
+  struct passwd *pw = getpwuid (geteuid ());
+  g_autofree char *uid_map = NULL, *gid_map = NULL, *expected_uids = NULL, *expected_gids = NULL;
+  int fd;
+
+  g_assert_true (hako_userns_default_mappings (hako_userns_is_host_root (), geteuid (), getegid (), pw ? pw->pw_name : NULL,
+                                               "/etc/subuid", "/etc/subgid", &mappings, &error));
+  fd = hako_userns_open_mapped (&mappings.uids, &mappings.gids, &error);
+  if (fd < 0 && g_error_matches (error, HAKO_ERROR, HAKO_ERROR_FAILED)
+      && strstr (error->message, "user.max_user_namespaces"))
+    {
+      g_test_skip ("unprivileged user namespaces are not allowed here");
+      return;
+    }
+  g_assert_no_error (error);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (waitpid (-1, NULL, WNOHANG), ==, -1);
+  g_assert_cmpint (errno, ==, ECHILD);
+  uid_map = map_seen_in (fd, "uid_map");
+  gid_map = map_seen_in (fd, "gid_map");
+  expected_uids = format_expected (&mappings.uids);
+  expected_gids = format_expected (&mappings.gids);
+  g_assert_cmpstr (uid_map, ==, expected_uids);
+  g_assert_cmpstr (gid_map, ==, expected_gids);
+  close (fd);
+}
+
+static void
+test_open_mapped_refused (void)
+{
+  HakoIdMapping uid = { 0, 4000000000u, 1 }, gid = { 0, getegid (), 1 };
+  HakoIdMappings uids = { &uid, 1 }, gids = { &gid, 1 };
+  g_autoptr (GError) error = NULL;
+
+  if (geteuid () == 0)
+    {
+      g_test_skip ("root may map any id");
+      return;
+    }
+  g_assert_cmpint (hako_userns_open_mapped (&uids, &gids, &error), ==, -1);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "newuidmap"));
+  g_assert_cmpint (waitpid (-1, NULL, WNOHANG), ==, -1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -217,5 +314,7 @@ main (int argc, char **argv)
   g_test_add_func ("/userns/write-own-id", test_write_own_id);
   g_test_add_func ("/userns/write-default", test_write_default);
   g_test_add_func ("/userns/write-refused", test_write_refused);
+  g_test_add_func ("/userns/open-mapped", test_open_mapped);
+  g_test_add_func ("/userns/open-mapped-refused", test_open_mapped_refused);
   return g_test_run ();
 }
