@@ -23,6 +23,7 @@
 #include "log.h"
 #include "lsm.h"
 #include "mount.h"
+#include "mount-idmap.h"
 #include "namespaces.h"
 #include "process.h"
 #include "seccomp-filter.h"
@@ -489,6 +490,7 @@ hako_setup_new (const char *config, gsize config_len, const HakoSetupOptions *op
   if (setup->host_root)
     setup->device_dir = g_build_filename (options->state_dir, "devices", NULL);
   mount_options.device_dir = setup->device_dir;
+  mount_options.unprivileged = !setup->host_root && hako_userns_is_initial ();
   mount_options.new_netns = linux_ && linux_->namespaces[HAKO_NS_NETWORK].present
                             && linux_->namespaces[HAKO_NS_NETWORK].path == NULL;
   mount_options.new_cgroupns = linux_ && linux_->namespaces[HAKO_NS_CGROUP].present;
@@ -672,12 +674,19 @@ hako_setup_spawn (HakoSetup *setup, const char *root, HakoState *state, int lock
 
   if ((hako_namespace_plan_new_user (&setup->namespaces)
        && !choose_mappings (setup->spec, &mappings, error))
-      || !hako_mount_plan_make_device_nodes (setup->mounts, error))
+      || !hako_mount_plan_make_device_nodes (setup->mounts, error)
+      /* Before the fork: the setup inherits them. */
+      || !hako_mount_plan_open_idmapped (setup->mounts, setup->namespaces.join_fds[HAKO_NS_USER],
+                                         &mappings.uids, &mappings.gids, error))
     return FALSE;
   if (pipe2 (report_pipe, O_CLOEXEC) < 0)
-    return hako_error_set_errno (error, errno, "pipe");
+    {
+      hako_mount_plan_close_idmapped (setup->mounts);
+      return hako_error_set_errno (error, errno, "pipe");
+    }
   if (pipe2 (control_pipe, O_CLOEXEC) < 0)
     {
+      hako_mount_plan_close_idmapped (setup->mounts);
       close (report_pipe[0]);
       close (report_pipe[1]);
       return hako_error_set_errno (error, errno, "pipe");
@@ -691,6 +700,7 @@ hako_setup_spawn (HakoSetup *setup, const char *root, HakoState *state, int lock
     run_first_child (setup);
   close (report_pipe[1]);
   close (control_pipe[0]);
+  hako_mount_plan_close_idmapped (setup->mounts);
   if (first_child < 0)
     hako_error_set_errno (error, errno, "fork");
   else if (cloned < 0

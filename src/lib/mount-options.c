@@ -148,6 +148,12 @@ hako_mount_flags_parse (const char *const *names, HakoMountFlags *out)
   out->data = data->len ? g_strdup (data->str) : NULL;
 }
 
+gboolean
+hako_mount_flags_is_bind (const HakoMountFlags *flags, const char *type)
+{
+  return (flags->flags & MS_BIND) || g_strcmp0 (type, "bind") == 0 || g_strcmp0 (type, "rbind") == 0;
+}
+
 void
 hako_mount_flags_clear (HakoMountFlags *flags)
 {

@@ -35,4 +35,7 @@ typedef struct
 const HakoMountOption *hako_mount_options_table (gsize *n);
 void hako_mount_flags_parse (const char *const *options, HakoMountFlags *out);
 void hako_mount_flags_clear (HakoMountFlags *flags);
+/* Whether a mount of TYPE (may be NULL) with FLAGS is a bind mount: the
+ * bind or rbind option, or the type "bind" or "rbind". */
+gboolean hako_mount_flags_is_bind (const HakoMountFlags *flags, const char *type);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HakoMountFlags, hako_mount_flags_clear)

@@ -88,6 +88,8 @@ step_clear (gpointer data)
   g_free (step->retry_data);
   g_free (step->fallback_source);
   g_free (step->target);
+  g_free (step->idmap_uids.items);
+  g_free (step->idmap_gids.items);
 }
 
 /* "/dev/shm" for "dev/shm", "/x" for "../../x": container paths are
@@ -108,7 +110,8 @@ rootfs_relative (const char *canonical)
 static HakoMountStep *
 add_step (PlanBuilder *b, HakoMountStepKind kind, char *label, const char *path)
 {
-  HakoMountStep step = { .kind = kind, .label = label, .uid = (uid_t) -1, .gid = (gid_t) -1 };
+  HakoMountStep step = { .kind = kind, .label = label, .uid = (uid_t) -1, .gid = (gid_t) -1,
+                         .mount_fd = -1 };
 
   if (path)
     {
@@ -139,13 +142,6 @@ copy_attrs (HakoMountStep *step, const HakoMountFlags *flags)
   /* mount_setattr(2) changes the atime mode as a whole. */
   if ((step->attr_set | step->attr_clear) & MOUNT_ATTR__ATIME)
     step->attr_clear |= MOUNT_ATTR__ATIME;
-}
-
-static gboolean
-is_bind (const HakoMount *mount, const HakoMountFlags *flags)
-{
-  return (flags->flags & MS_BIND) || g_strcmp0 (mount->type, "bind") == 0
-         || g_strcmp0 (mount->type, "rbind") == 0;
 }
 
 static gboolean
@@ -253,13 +249,41 @@ add_filesystem (PlanBuilder *b, char *label, const HakoMount *mount, const HakoM
 static gboolean
 check_extensions (const char *label, const HakoMountFlags *flags, GError **error)
 {
-  const char *option = flags->tmpcopyup ? "tmpcopyup" : flags->idmap ? "idmap" : NULL;
-
-  if (option == NULL)
+  if (!flags->tmpcopyup)
     return TRUE;
   g_set_error (error, HAKO_ERROR, HAKO_ERROR_UNSUPPORTED,
-               _("%s: the mount option \"%s\" is not supported yet"), label, option);
+               _("%s: the mount option \"%s\" is not supported yet"), label, "tmpcopyup");
   return FALSE;
+}
+
+static void
+copy_mappings (HakoIdMappings *out, const HakoIdMappings *in)
+{
+  out->items = g_memdup2 (in->items, in->n * sizeof (HakoIdMapping));
+  out->n = in->n;
+}
+
+/* idmap or ridmap (mappings alone mean idmap, as for crun and runc) on the
+ * bind just added; spec.c has refused them on anything else. */
+static gboolean
+set_idmap (PlanBuilder *b, const HakoMount *mount, const HakoMountFlags *flags, GError **error)
+{
+  HakoMountStep *step = &g_array_index (b->steps, HakoMountStep, b->steps->len - 1);
+
+  if (!flags->idmap && mount->uid_mappings.n == 0)
+    return TRUE;
+  if (b->options->unprivileged)
+    {
+      g_set_error (error, HAKO_ERROR, HAKO_ERROR_UNSUPPORTED,
+                   _("%s: idmapped mounts of host files need root: only a process with CAP_SYS_ADMIN in the initial user namespace may idmap them; run hako as root, or drop idmap and ridmap and chown the source to ids the container maps"),
+                   step->label);
+      return FALSE;
+    }
+  step->idmap = TRUE;
+  step->recursive_idmap = flags->recursive_idmap;
+  copy_mappings (&step->idmap_uids, &mount->uid_mappings);
+  copy_mappings (&step->idmap_gids, &mount->gid_mappings);
+  return TRUE;
 }
 
 static gboolean
@@ -275,7 +299,7 @@ add_config_mount (PlanBuilder *b, guint index, GError **error)
       g_free (label);
       return FALSE;
     }
-  if (is_bind (mount, &flags))
+  if (hako_mount_flags_is_bind (&flags, mount->type))
     {
       if (mount->source == NULL)
         {
@@ -284,7 +308,8 @@ add_config_mount (PlanBuilder *b, guint index, GError **error)
           g_free (label);
           return FALSE;
         }
-      return add_bind (b, label, mount->destination, mount->source, &flags, 0, error);
+      return add_bind (b, label, mount->destination, mount->source, &flags, 0, error)
+             && set_idmap (b, mount, &flags, error);
     }
   /* Without its own network namespace the kernel refuses a new sysfs. */
   if (g_strcmp0 (mount->type, "sysfs") == 0 && !b->options->new_netns)
@@ -319,7 +344,7 @@ binds_host_dev (const HakoSpec *spec)
   if (dev == NULL)
     return FALSE;
   hako_mount_flags_parse ((const char *const *) dev->options, &flags);
-  return is_bind (dev, &flags);
+  return hako_mount_flags_is_bind (&flags, dev->type);
 }
 
 static mode_t
@@ -569,10 +594,22 @@ hako_mount_plan_make_device_nodes (const HakoMountPlan *plan, GError **error)
 }
 
 void
+hako_mount_plan_close_idmapped (HakoMountPlan *plan)
+{
+  for (guint i = 0; i < plan->n_steps; i++)
+    if (plan->steps[i].mount_fd >= 0)
+      {
+        close (plan->steps[i].mount_fd);
+        plan->steps[i].mount_fd = -1;
+      }
+}
+
+void
 hako_mount_plan_free (HakoMountPlan *plan)
 {
   if (plan == NULL)
     return;
+  hako_mount_plan_close_idmapped (plan);
   for (guint i = 0; i < plan->n_steps; i++)
     step_clear (&plan->steps[i]);
   g_free (plan->steps);
@@ -866,6 +903,14 @@ finish_mount (Apply *a, const HakoMountStep *step, unsigned long remount_flags)
   return r < 0 ? fail (a, op) : 0;
 }
 
+/* The runtime's detached mount MOUNT_FD attached on the O_PATH descriptor FD. */
+static int
+move_mount_on_fd (int mount_fd, int fd)
+{
+  return (int) syscall (SYS_move_mount, mount_fd, "", fd, "",
+                        MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+}
+
 static int
 apply_bind (Apply *a, const HakoMountStep *step, const char *source, unsigned long flags,
             unsigned long remount_flags)
@@ -875,7 +920,8 @@ apply_bind (Apply *a, const HakoMountStep *step, const char *source, unsigned lo
 
   if (fd < 0)
     return fail (a, HAKO_MOUNT_OP_RESOLVE);
-  r = mount_on_fd (source, fd, NULL, flags, NULL);
+  r = step->mount_fd >= 0 ? move_mount_on_fd (step->mount_fd, fd)
+                          : mount_on_fd (source, fd, NULL, flags, NULL);
   close_keep_errno (fd);
   if (r < 0)
     return fail (a, HAKO_MOUNT_OP_MOUNT);

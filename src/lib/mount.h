@@ -37,6 +37,9 @@ typedef struct
   gboolean new_netns;    /* the container has its own network namespace: fresh sysfs */
   gboolean no_pivot;     /* MS_MOVE + chroot instead of pivot_root */
   gboolean new_cgroupns; /* the container has its own cgroup namespace: try cgroup2 */
+  /* An ordinary user of the initial user namespace, who cannot idmap host
+   * files (see mount-idmap.h): idmapped mounts are refused up front. */
+  gboolean unprivileged;
   /* Where the runtime, when it is real root, makes the nodes of
    * linux.devices for the container to bind: mknod is refused inside the
    * container's user namespace. NULL: bind the host's own node. */
@@ -100,6 +103,11 @@ typedef struct
   uid_t uid;
   gid_t gid;
   gboolean make_node;          /* a device bind whose source the runtime makes first */
+  /* An idmapped bind (idmap, ridmap): the runtime makes it detached, see
+   * mount-idmap.h, and the setup moves MOUNT_FD into place. */
+  gboolean idmap, recursive_idmap;
+  HakoIdMappings idmap_uids, idmap_gids; /* the mount's own; none: the container's */
+  int mount_fd;                          /* the detached mount, or -1 */
 } HakoMountStep;
 
 typedef struct
@@ -112,6 +120,8 @@ typedef struct
 HakoMountPlan *hako_mount_plan_new (const HakoSpec *spec, const char *bundle_dir,
                                     const HakoMountPlanOptions *options, GError **error);
 void hako_mount_plan_free (HakoMountPlan *plan);
+/* Closes the detached mounts of the plan's idmapped binds, if open. */
+void hako_mount_plan_close_idmapped (HakoMountPlan *plan);
 
 /* In the runtime, as real root, before the setup: the device nodes of
  * options->device_dir (mode, numbers, owner as linux.devices says). */

@@ -128,7 +128,7 @@ add_linux (JsonBuilder *builder)
   add_enabled_member (builder, "intelRdt", FALSE);
   json_builder_set_member_name (builder, "mountExtensions");
   json_builder_begin_object (builder);
-  add_enabled_member (builder, "idmap", FALSE);
+  add_enabled_member (builder, "idmap", TRUE);
   json_builder_end_object (builder);
   add_enabled_member (builder, "netDevices", FALSE);
   json_builder_end_object (builder);

@@ -7,6 +7,7 @@
 
 #include "error.h"
 #include "i18n.h"
+#include "mount-options.h"
 #include "spec-private.h"
 
 /* ---- shared helpers ---- */
@@ -232,6 +233,21 @@ parse_root (JsonObject *object, const char *path, gpointer item, GError **error)
          && hako_json_member_bool (object, path, "readonly", &root->readonly, error);
 }
 
+/* An idmapping (idmap, ridmap, or mappings, which imply idmap as for crun
+ * and runc) changes how the files of a bind source appear; a filesystem the
+ * container mounts itself belongs to its user namespace already. */
+static gboolean
+check_idmap_is_bind (const HakoMount *mount, const char *path, GError **error)
+{
+  g_auto (HakoMountFlags) flags = { 0 };
+
+  hako_mount_flags_parse ((const char *const *) mount->options, &flags);
+  if ((flags.idmap || mount->uid_mappings.items) && !hako_mount_flags_is_bind (&flags, mount->type))
+    return hako_json_invalid (error, path,
+                              _("idmap, ridmap and uidMappings apply to bind mounts only: add \"bind\" or \"rbind\" to options"));
+  return TRUE;
+}
+
 static gboolean
 parse_mount (JsonObject *object, const char *path, gpointer item, GError **error)
 {
@@ -262,7 +278,7 @@ parse_mount (JsonObject *object, const char *path, gpointer item, GError **error
   /* "If specified, it MUST be specified along with gidMappings" (and vice versa). */
   if ((mount->uid_mappings.items == NULL) != (mount->gid_mappings.items == NULL))
     return hako_json_invalid (error, path, _("uidMappings and gidMappings must be given together"));
-  return TRUE;
+  return check_idmap_is_bind (mount, path, error);
 }
 
 static gboolean

@@ -58,6 +58,7 @@ test_linux (void)
   JsonObject *linux_ = json_object_get_object_member (features, "linux");
   JsonArray *caps = json_object_get_array_member (linux_, "capabilities");
   JsonObject *seccomp = json_object_get_object_member (linux_, "seccomp");
+  JsonObject *extensions = json_object_get_object_member (linux_, "mountExtensions");
 
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (linux_, "namespaces")), ==, HAKO_NS_N_KINDS);
   g_assert_cmpuint (json_array_get_length (caps), ==, hako_capability_last () + 1);
@@ -66,6 +67,7 @@ test_linux (void)
   g_assert_true (json_object_get_boolean_member (seccomp, "enabled"));
   g_assert_true (array_has (json_object_get_array_member (seccomp, "archs"), "SCMP_ARCH_X86_64"));
   g_assert_true (array_has (json_object_get_array_member (seccomp, "supportedFlags"), "SECCOMP_FILTER_FLAG_TSYNC"));
+  g_assert_true (json_object_get_boolean_member (json_object_get_object_member (extensions, "idmap"), "enabled"));
 }
 
 int

@@ -48,6 +48,44 @@ test_bind_propagation_recursive (void)
   g_assert_false (flags.recursive_idmap);
 }
 
+/* idmap and ridmap are hako's own: never mount(2) data or flags. */
+static void
+test_idmap (void)
+{
+  g_auto (HakoMountFlags) idmap = { 0 };
+  g_auto (HakoMountFlags) ridmap = { 0 };
+  g_auto (HakoMountFlags) none = { 0 };
+
+  parse (&idmap, (const char *const[]){ "bind", "idmap", NULL });
+  parse (&ridmap, (const char *const[]){ "ridmap", "ro", NULL });
+  parse (&none, (const char *const[]){ "mode=755", NULL });
+  g_assert_true (idmap.idmap && !idmap.recursive_idmap);
+  g_assert_cmpuint (idmap.flags, ==, MS_BIND);
+  g_assert_null (idmap.data);
+  g_assert_true (ridmap.idmap && ridmap.recursive_idmap);
+  g_assert_cmpuint (ridmap.flags, ==, MS_RDONLY);
+  g_assert_null (ridmap.data);
+  g_assert_false (none.idmap || none.recursive_idmap);
+}
+
+static void
+test_is_bind (void)
+{
+  g_auto (HakoMountFlags) bind = { 0 };
+  g_auto (HakoMountFlags) rbind = { 0 };
+  g_auto (HakoMountFlags) plain = { 0 };
+
+  parse (&bind, (const char *const[]){ "bind", NULL });
+  parse (&rbind, (const char *const[]){ "rbind", "idmap", NULL });
+  parse (&plain, (const char *const[]){ "idmap", NULL });
+  g_assert_true (hako_mount_flags_is_bind (&bind, NULL));
+  g_assert_true (hako_mount_flags_is_bind (&rbind, "none"));
+  g_assert_true (hako_mount_flags_is_bind (&plain, "bind"));
+  g_assert_true (hako_mount_flags_is_bind (&plain, "rbind"));
+  g_assert_false (hako_mount_flags_is_bind (&plain, "tmpfs"));
+  g_assert_false (hako_mount_flags_is_bind (&plain, NULL));
+}
+
 static void
 test_filesystem_data (void)
 {
@@ -76,6 +114,8 @@ main (int argc, char **argv)
   g_test_add_func ("/mount-options/flags-and-clear", test_flags_and_clear);
   g_test_add_func ("/mount-options/bind-propagation-recursive", test_bind_propagation_recursive);
   g_test_add_func ("/mount-options/filesystem-data", test_filesystem_data);
+  g_test_add_func ("/mount-options/idmap", test_idmap);
+  g_test_add_func ("/mount-options/is-bind", test_is_bind);
   g_test_add_func ("/mount-options/empty", test_empty);
   return g_test_run ();
 }

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "mount-idmap.h"
 #include "mount.h"
 
 #ifndef MQUEUE_MAGIC
@@ -333,9 +334,62 @@ test_plan_errors (Fixture *f, gconstpointer data)
                      HAKO_ERROR_NOT_FOUND, "mounts[1]: cannot use the bind source ");
   assert_plan_error (f,
                      "{\"ociVersion\": \"1.3.0\", \"root\": {\"path\": \"rootfs\"}, \"mounts\": ["
-                     "{\"destination\": \"/b\", \"source\": \"hostdata\", \"options\": [\"bind\", \"idmap\"]}]}",
-                     HAKO_ERROR_UNSUPPORTED, "mounts[0]: the mount option \"idmap\" is not supported yet");
+                     "{\"destination\": \"/b\", \"type\": \"tmpfs\", \"source\": \"tmpfs\", \"options\": [\"tmpcopyup\"]}]}",
+                     HAKO_ERROR_UNSUPPORTED, "mounts[0]: the mount option \"tmpcopyup\" is not supported yet");
   assert_plan_error (f, "{\"ociVersion\": \"1.3.0\"}", HAKO_ERROR_CONFIG, "root.path");
+}
+
+/* idmap, ridmap and mappings alone (read as idmap) mark the bind for the
+ * runtime, with the mount's own mappings copied; an ordinary user of the
+ * initial user namespace is refused before anything is made. */
+static char *
+idmap_config (const Fixture *f)
+{
+  return g_strdup_printf (
+      "{\"ociVersion\": \"1.3.0\", \"root\": {\"path\": \"rootfs\"}, \"mounts\": ["
+      "{\"destination\": \"/own\", \"source\": \"%s\", \"options\": [\"bind\", \"idmap\"],"
+      " \"uidMappings\": [{\"containerID\": 1234, \"hostID\": 0, \"size\": 1}],"
+      " \"gidMappings\": [{\"containerID\": 1234, \"hostID\": 0, \"size\": 1}]},"
+      "{\"destination\": \"/container\", \"source\": \"%s\", \"options\": [\"rbind\", \"ridmap\"]},"
+      "{\"destination\": \"/implied\", \"source\": \"%s\", \"options\": [\"bind\"],"
+      " \"uidMappings\": [{\"containerID\": 0, \"hostID\": 1234, \"size\": 2}],"
+      " \"gidMappings\": [{\"containerID\": 0, \"hostID\": 1234, \"size\": 1}]},"
+      "{\"destination\": \"/plain\", \"source\": \"%s\", \"options\": [\"bind\"]}]}",
+      f->hostdata, f->hostdata, f->hostdata, f->hostdata);
+}
+
+static void
+test_plan_idmap (Fixture *f, gconstpointer data)
+{
+  g_autofree char *json = idmap_config (f);
+  HakoMountPlanOptions options = { .rootless = TRUE };
+  g_autoptr (HakoMountPlan) plan = build_plan (f, json, &options);
+  g_autoptr (HakoSpec) spec = load_spec (json);
+  g_autoptr (GError) error = NULL;
+  const HakoMountStep *own = find_step (plan, "mounts[0]", NULL);
+  const HakoMountStep *container = find_step (plan, "mounts[1]", NULL);
+  const HakoMountStep *implied = find_step (plan, "mounts[2]", NULL);
+  const HakoMountStep *plain = find_step (plan, "mounts[3]", NULL);
+
+  g_assert_true (own->idmap && !own->recursive_idmap);
+  g_assert_cmpuint (own->idmap_uids.n, ==, 1);
+  g_assert_cmpuint (own->idmap_uids.items[0].container_id, ==, 1234);
+  g_assert_cmpuint (own->idmap_gids.items[0].host_id, ==, 0);
+  g_assert_cmpint (own->mount_fd, ==, -1);
+  g_assert_true (container->idmap && container->recursive_idmap);
+  g_assert_cmpuint (container->idmap_uids.n, ==, 0);
+  g_assert_cmpuint (container->flags, ==, MS_BIND | MS_REC);
+  g_assert_true (implied->idmap && !implied->recursive_idmap);
+  g_assert_cmpuint (implied->idmap_uids.items[0].size, ==, 2);
+  g_assert_false (plain->idmap);
+
+  options.unprivileged = TRUE;
+  g_assert_null (hako_mount_plan_new (spec, f->dir, &options, &error));
+  g_assert_error (error, HAKO_ERROR, HAKO_ERROR_UNSUPPORTED);
+  g_assert_cmpstr (error->message, ==,
+                   "mounts[0]: idmapped mounts of host files need root: only a process with "
+                   "CAP_SYS_ADMIN in the initial user namespace may idmap them; run hako as root, "
+                   "or drop idmap and ridmap and chown the source to ids the container maps");
 }
 
 static char *
@@ -880,6 +934,101 @@ test_apply_error (Fixture *f, gconstpointer data)
   g_assert_cmpint (g_mkdir (f->hostdata, 0755), ==, 0);
 }
 
+static char *
+owner_of (const char *path)
+{
+  struct stat st;
+
+  return stat (path, &st) == 0 ? g_strdup_printf ("%u:%u", (guint) st.st_uid, (guint) st.st_gid)
+                               : g_strdup (g_strerror (errno));
+}
+
+static void
+check_idmapped (GString *r, const Fixture *f)
+{
+  g_autofree char *own = owner_of ("/own/hello");
+  g_autofree char *container = owner_of ("/container/hello");
+  g_autofree char *plain = owner_of ("/plain/hello");
+
+  report_line (r, "own", "%s", own);
+  report_line (r, "container", "%s", container);
+  report_line (r, "plain", "%s", plain);
+  report_line (r, "own-write", "%s", bool_str (g_file_set_contents ("/own/new", "x", -1, NULL)));
+}
+
+/* The runtime's detached idmapped mounts, moved into place by the setup:
+ * host files of uid 1234 are the container's root's through mounts[0]'s own
+ * mapping and through the container's (here the same), not through a plain
+ * bind; what the container's root writes there is 1234's on the host. */
+static void
+test_idmap_apply (Fixture *f, gconstpointer data)
+{
+  g_autofree char *json = idmap_config (f);
+  g_autofree char *hello = path_in (f->hostdata, "hello");
+  g_autofree char *written = path_in (f->hostdata, "new");
+  HakoMountPlanOptions options = { .rootless = TRUE };
+  g_autoptr (HakoMountPlan) plan = build_plan (f, json, &options);
+  HakoIdMapping mapping = { 1234, 0, 1 };
+  HakoIdMappings container = { &mapping, 1 };
+  g_autoptr (GHashTable) report = NULL;
+  g_autoptr (GError) error = NULL;
+  HakoChildError err;
+  struct stat st;
+
+  if (geteuid () != 0)
+    {
+      g_test_skip ("idmapped mounts of host files need root");
+      return;
+    }
+  g_assert_cmpint (chown (f->hostdata, 1234, 1234), ==, 0);
+  g_assert_cmpint (chown (hello, 1234, 1234), ==, 0);
+  g_assert_true (hako_mount_plan_open_idmapped (plan, -1, &container, &container, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (find_step (plan, "mounts[0]", NULL)->mount_fd, >=, 0);
+  if (!run_container (plan, check_idmapped, f, &err, &report))
+    return;
+  assert_applied (plan, &err);
+  assert_report (report, "own", "0:0");
+  assert_report (report, "container", "0:0");
+  assert_report (report, "plain", "65534:65534");
+  assert_report (report, "own-write", "yes");
+  g_assert_cmpint (stat (written, &st), ==, 0);
+  g_assert_cmpuint (st.st_uid, ==, 1234);
+  g_assert_cmpuint (st.st_gid, ==, 1234);
+  hako_mount_plan_close_idmapped (plan);
+  g_assert_cmpint (find_step (plan, "mounts[0]", NULL)->mount_fd, ==, -1);
+}
+
+/* What the kernel refuses, with the reason: an ordinary user may not even
+ * clone a host mount; proc cannot be idmapped by anyone. */
+static void
+test_idmap_refused (Fixture *f, gconstpointer data)
+{
+  gboolean root = geteuid () == 0;
+  g_autofree char *json = g_strdup_printf (
+      "{\"ociVersion\": \"1.3.0\", \"root\": {\"path\": \"rootfs\"}, \"mounts\": ["
+      "{\"destination\": \"/d\", \"source\": \"%s\", \"options\": [\"bind\", \"idmap\"]}]}",
+      root ? "/proc" : f->hostdata);
+  HakoMountPlanOptions options = { .rootless = TRUE };
+  g_autoptr (HakoMountPlan) plan = build_plan (f, json, &options);
+  HakoIdMapping mapping = { 0, geteuid (), 1 }, group = { 0, getegid (), 1 };
+  HakoIdMappings uids = { &mapping, 1 }, gids = { &group, 1 };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *expected = g_strdup_printf (
+      root ? "mounts[0]: cannot idmap the bind source /proc: Invalid argument (the source's "
+             "filesystem, or one mounted below it, does not support idmapped mounts)"
+           : "mounts[0]: cannot idmap the bind source %s: Operation not permitted (idmapping needs "
+             "CAP_SYS_ADMIN in the user namespace that owns the source's filesystem: for host "
+             "files, run hako as root)",
+      f->hostdata);
+
+  g_assert_false (hako_mount_plan_open_idmapped (plan, -1, &uids, &gids, &error));
+  g_assert_error (error, HAKO_ERROR, HAKO_ERROR_FAILED);
+  g_assert_cmpstr (error->message, ==, expected);
+  g_assert_cmpint (find_step (plan, "mounts[0]", NULL)->mount_fd, ==, -1);
+  g_assert_cmpint (waitpid (-1, NULL, WNOHANG), ==, -1);
+}
+
 #define ADD(name, func) g_test_add (name, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
 int
@@ -890,9 +1039,12 @@ main (int argc, char **argv)
   ADD ("/mount/plan/rootless", test_plan_rootless);
   ADD ("/mount/plan/host-dev", test_plan_host_dev);
   ADD ("/mount/plan/errors", test_plan_errors);
+  ADD ("/mount/plan/idmap", test_plan_idmap);
   ADD ("/mount/plan/describe-error", test_describe_error);
   ADD ("/mount/apply/container", test_apply);
   ADD ("/mount/apply/symlink-escape", test_symlink_escape);
   ADD ("/mount/apply/error", test_apply_error);
+  ADD ("/mount/idmap/apply", test_idmap_apply);
+  ADD ("/mount/idmap/refused", test_idmap_refused);
   return g_test_run ();
 }
