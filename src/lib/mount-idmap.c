@@ -18,6 +18,7 @@
 #define AT_RECURSIVE 0x8000
 #endif
 
+/* What the kernel's refusals of open_tree and mount_setattr mean here. */
 static const char *
 idmap_hint (int saved_errno)
 {

@@ -5,10 +5,8 @@
 #include <gio/gio.h>
 #include <pwd.h>
 #include <sched.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -294,11 +292,10 @@ read_byte (int fd)
 static G_GNUC_NORETURN void
 hold_user_namespace (int ready_fd, int hold_fd)
 {
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
   if (unshare (CLONE_NEWUSER) < 0)
     _exit (1);
   (void) !write (ready_fd, "", 1);
-  /* Until the runtime has the namespace open and closes its end. */
+  /* Until the runtime has the namespace open and closes its end, or dies. */
   read_byte (hold_fd);
   _exit (0);
 }

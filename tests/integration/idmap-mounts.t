@@ -6,7 +6,7 @@
 # ordinary user, the clear error that only root may idmap host files.
 . "$HAKO_TESTS_SRCDIR/integration/tap.sh"
 . "$HAKO_TESTS_SRCDIR/integration/bundle.sh"
-plan 15
+plan 16
 root="$TEST_TMP/state"
 hk () { local status=$1; shift; run_hako "$status" --root "$root" "$@"; }
 no_container () { [ -z "$("$HAKO" --root "$root" list -q)" ] && [ ! -e "$root/$1" ]; }
@@ -51,6 +51,7 @@ rbind with idmap leaves the submount unmapped
 ridmap maps the submount too
 without mappings of its own, the mount takes the container's
 what the container's root writes there is the host's root's
+a container joining a user namespace by path idmaps with its mapping
 a filesystem the kernel cannot idmap is refused
 naming the mount and the reason
 leaving no container behind"
@@ -110,6 +111,14 @@ add_mount /data "$TEST_TMP/rootowned" "['bind', 'idmap']"
 add_mount /plain "$TEST_TMP/rootowned" "['bind']"
 ok "without mappings of its own, the mount takes the container's (unlike a plain bind)" shows container "0:0 65534:65534"
 ok "... and what the container's root writes there is the host's root's" owner rootowned/new 0:0
+
+# Joining that user namespace by path: its mapping is the container's.
+set_config b "c['process']['args'] = ['sleep', '1000']"
+hk 0 run --detach --bundle b holder
+holder=$("${PYTHON3:-python3}" -c "import json,sys; print(json.load(open(sys.argv[1]))['pid'])" "$root/holder/state.json")
+set_config b "c['process']['args'] = ['stat', '-c', '%u:%g', '/data/f']; c['linux']['namespaces'] = [{'type': t} for t in ('pid', 'mount', 'ipc', 'uts')] + [{'type': 'user', 'path': '/proc/$holder/ns/user'}]; del c['linux']['uidMappings'], c['linux']['gidMappings']"
+ok "a container joining a user namespace by path idmaps with its mapping" shows joined "0:0"
+hk 0 delete --force holder
 
 # proc supports no idmapping: the kernel's EINVAL, explained.
 cp base.json b/config.json
