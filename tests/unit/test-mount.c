@@ -982,7 +982,12 @@ test_idmap_apply (Fixture *f, gconstpointer data)
     }
   g_assert_cmpint (chown (f->hostdata, 1234, 1234), ==, 0);
   g_assert_cmpint (chown (hello, 1234, 1234), ==, 0);
-  g_assert_true (hako_mount_plan_open_idmapped (plan, -1, &container, &container, &error));
+  if (!hako_mount_plan_open_idmapped (plan, -1, &container, &container, &error)
+      && strstr (error->message, "does not support idmapped mounts"))
+    {
+      g_test_skip ("the filesystem of the test directory does not support idmapped mounts");
+      return;
+    }
   g_assert_no_error (error);
   g_assert_cmpint (find_step (plan, "mounts[0]", NULL)->mount_fd, >=, 0);
   if (!run_container (plan, check_idmapped, f, &err, &report))
