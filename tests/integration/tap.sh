@@ -5,7 +5,19 @@ set -u
 tap_count=0
 tap_failed=0
 TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/hako-test.XXXXXX")
-trap 'rm -rf "$TEST_TMP"' EXIT
+# A test that stops half-way must not leave containers waiting for `start`:
+# force-delete whatever is left in the state roots it used.
+tap_cleanup () {
+  local root id
+  for root in "$TEST_TMP"/state*; do
+    [ -d "$root" ] || continue
+    for id in $("$HAKO" --root "$root" list -q 2>/dev/null); do
+      "$HAKO" --root "$root" delete --force "$id" >/dev/null 2>&1
+    done
+  done
+  rm -rf "$TEST_TMP"
+}
+trap tap_cleanup EXIT
 cd "$TEST_TMP" || exit 1
 
 plan () { echo "1..$1"; }
