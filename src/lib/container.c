@@ -90,7 +90,10 @@ create_locked (const HakoCreateOptions *options, int offered_console_fd, int loc
 
   hako_log_debug ("create %s: bundle %s, rootfs %s, state in %s", options->id, state->bundle,
                   state->rootfs, dir);
-  if (!hako_state_save (options->root, state, error)
+  /* The first state is saved with the container process's pid: until then
+   * nothing would be left to find after a failure (the setup children end
+   * with the runtime), and `state` says the container does not exist yet. */
+  if (!hako_state_make_dir (options->root, options->id, error)
       /* Only later commands under the lock read it: no need for a rename. */
       || !hako_file_create_new (saved_config, config, config_len, 0600, error)
       || !hako_setup_spawn (setup, options->root, state, lock_fd, error))

@@ -175,14 +175,24 @@ record_to_json (const HakoState *state)
 }
 
 gboolean
+hako_state_make_dir (const char *root, const char *id, GError **error)
+{
+  g_autofree char *dir = hako_state_dir (root, id);
+
+  if (g_mkdir_with_parents (dir, 0700) < 0)
+    return hako_error_set_errno (error, errno, _("cannot create %s"), dir);
+  return TRUE;
+}
+
+gboolean
 hako_state_save (const char *root, const HakoState *state, GError **error)
 {
   g_autofree char *dir = hako_state_dir (root, state->id);
   g_autofree char *path = g_build_filename (dir, "state.json", NULL);
   g_autofree char *json = record_to_json (state);
 
-  if (g_mkdir_with_parents (dir, 0700) < 0)
-    return hako_error_set_errno (error, errno, _("cannot create %s"), dir);
+  if (!hako_state_make_dir (root, state->id, error))
+    return FALSE;
   return hako_file_replace (path, json, -1, 0600, error);
 }
 

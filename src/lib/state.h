@@ -50,6 +50,8 @@ char *hako_state_dir (const char *root, const char *id);
 /* Takes ROOT/ID.lock with flock; returns the fd (close it to release) or -1. */
 int hako_state_lock (const char *root, const char *id, GError **error);
 
+/* ROOT/ID, for what create keeps there before the first state is saved. */
+gboolean hako_state_make_dir (const char *root, const char *id, GError **error);
 gboolean hako_state_save (const char *root, const HakoState *state, GError **error);
 /* NULL with HAKO_ERROR_NOT_FOUND when there is no such container. */
 HakoState *hako_state_load (const char *root, const char *id, GError **error);
