@@ -42,7 +42,7 @@ hako_unsupported_check (const HakoSpec *spec, GError **error)
   if (limit && g_strcmp0 (accepted, "accept") != 0)
     {
       g_set_error (error, HAKO_ERROR, HAKO_ERROR_UNSUPPORTED,
-                   _("config.json: %s: this hako does not manage cgroups yet, so nothing would enforce the limit: remove linux.resources limits, or accept them unenforced with the annotation %s=accept"),
+                   _("config.json: %s: no cgroup can enforce this limit here: without root, hako needs a cgroup v2 subtree it can write, which a systemd user session delegates (systemctl --user, with Delegate=yes for the controllers); run as root, remove the limit, or accept it unenforced with the annotation %s=accept"),
                    limit, HAKO_ANNOTATION_UNENFORCED_LIMITS);
       return FALSE;
     }

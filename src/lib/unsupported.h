@@ -1,6 +1,6 @@
-/* Parts of a valid config that this hako cannot honour yet. Running as if
+/* Parts of a valid config that this hako cannot honour here. Running as if
  * they were not there would be a silent lie (limits not enforced), so they
- * are refused with what to do. */
+ * are refused with what to do. Only called without a cgroup manager. */
 #pragma once
 
 #include <glib.h>

@@ -1,0 +1,332 @@
+/* The cgroupfs manager: the container's directories in the mounted cgroup
+ * filesystems, made, joined and removed by the runtime itself. Paths follow
+ * runc's cgroupfs driver: an absolute linux.cgroupsPath is below each
+ * hierarchy's root, a relative one below the runtime's own cgroup in that
+ * hierarchy, and none means the container id, relative. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include <linux/magic.h>
+
+#include "cgroup-private.h"
+#include "error.h"
+#include "fd-util.h"
+#include "i18n.h"
+
+#define CGROUP_ROOT "/sys/fs/cgroup"
+
+static void
+hierarchy_free (gpointer data)
+{
+  HakoCgroupHierarchy *h = data;
+
+  g_strfreev (h->controllers);
+  g_free (h->mountpoint);
+  g_free (h->own_dir);
+  g_free (h);
+}
+
+/* The mountinfo line of a cgroup v1 filesystem whose super options hold
+ * every one of CONTROLLERS; its root and mount point are returned. */
+static gboolean
+find_mount (char **lines, char **controllers, char **root, char **mountpoint)
+{
+  for (char **line = lines; *line; line++)
+    {
+      const char *sep = strstr (*line, " - ");
+      g_auto (GStrv) fields = NULL, post = NULL, options = NULL;
+      gboolean all = TRUE;
+
+      if (sep == NULL)
+        continue;
+      fields = g_strsplit (*line, " ", 6);
+      post = g_strsplit (sep + 3, " ", 3);
+      if (g_strv_length (fields) < 6 || g_strv_length (post) < 3 || !g_str_equal (post[0], "cgroup"))
+        continue;
+      options = g_strsplit (post[2], ",", -1);
+      for (char **c = controllers; *c && all; c++)
+        all = g_strv_contains ((const char *const *) options, *c);
+      if (!all)
+        continue;
+      *root = g_strdup (fields[3]);
+      *mountpoint = g_strdup (fields[4]);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+GPtrArray *
+hako_cgroup_fs_v1_hierarchies (const char *self_cgroup, const char *mountinfo)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func (hierarchy_free);
+  g_auto (GStrv) lines = g_strsplit (self_cgroup, "\n", -1);
+  g_auto (GStrv) mounts = g_strsplit (mountinfo, "\n", -1);
+
+  for (char **line = lines; *line; line++)
+    {
+      /* "4:memory:/a/b" or, in a hybrid host's unified line, "0::/a". */
+      g_auto (GStrv) fields = g_strsplit (*line, ":", 3);
+      g_autofree char *root = NULL, *mountpoint = NULL;
+      g_auto (GStrv) controllers = NULL;
+      const char *own;
+      HakoCgroupHierarchy *h;
+
+      if (g_strv_length (fields) < 3 || fields[1][0] == '\0')
+        continue;
+      controllers = g_strsplit (fields[1], ",", -1);
+      if (!find_mount (mounts, controllers, &root, &mountpoint))
+        continue;
+      /* Inside a cgroup namespace or a bind mount, the mount shows ROOT of the
+       * hierarchy: the own path is below it. */
+      own = fields[2];
+      if (!g_str_equal (root, "/") && g_str_has_prefix (own, root))
+        own += strlen (root);
+      h = g_new0 (HakoCgroupHierarchy, 1);
+      h->controllers = g_steal_pointer (&controllers);
+      h->own_dir = g_canonicalize_filename (own + strspn (own, "/"), mountpoint);
+      h->mountpoint = g_steal_pointer (&mountpoint);
+      g_ptr_array_add (out, h);
+    }
+  return out;
+}
+
+static gboolean
+unified_host (void)
+{
+  struct statfs fs;
+
+  return statfs (CGROUP_ROOT, &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC;
+}
+
+static GPtrArray *
+host_v1_hierarchies (void)
+{
+  g_autofree char *self = NULL, *mountinfo = NULL;
+
+  if (!g_file_get_contents ("/proc/self/cgroup", &self, NULL, NULL)
+      || !g_file_get_contents ("/proc/self/mountinfo", &mountinfo, NULL, NULL))
+    return g_ptr_array_new ();
+  return hako_cgroup_fs_v1_hierarchies (self, mountinfo);
+}
+
+gboolean
+hako_cgroup_fs_usable (void)
+{
+  g_autoptr (GPtrArray) hierarchies = NULL;
+
+  /* cgroup v1 hierarchies belong to root: no delegation exists there. */
+  if (geteuid () != 0 || unified_host ())
+    return FALSE;
+  hierarchies = host_v1_hierarchies ();
+  return hierarchies->len > 0;
+}
+
+gboolean
+hako_cgroup_fs_resolve (HakoCgroup *cgroup, const char *id, const char *cgroups_path,
+                        GError **error)
+{
+  g_autoptr (GPtrArray) hierarchies = host_v1_hierarchies ();
+  g_autofree char *inner = NULL;
+  gboolean absolute;
+
+  if (hako_cgroup_path_is_systemd_form (cgroups_path))
+    {
+      g_set_error (error, HAKO_ERROR, HAKO_ERROR_CONFIG,
+                   _("config.json: linux.cgroupsPath \"%s\" is systemd's slice:prefix:name form, which the cgroupfs cgroup manager does not take: use a path such as \"/hako/%s\""),
+                   cgroups_path, id);
+      return FALSE;
+    }
+  inner = hako_cgroup_clean_path (cgroups_path, id, &absolute);
+  if (*inner == '\0')
+    {
+      g_set_error (error, HAKO_ERROR, HAKO_ERROR_CONFIG,
+                   _("config.json: linux.cgroupsPath \"%s\" names a cgroup the container cannot own (%s): use a directory below it, such as \"/hako/%s\""),
+                   cgroups_path, absolute ? _("the root cgroup") : _("the runtime's own cgroup"), id);
+      return FALSE;
+    }
+  if (hierarchies->len == 0)
+    {
+      g_set_error (error, HAKO_ERROR, HAKO_ERROR_UNSUPPORTED,
+                   _("no cgroup v1 hierarchy is mounted under %s (see /proc/self/mountinfo): mount them, or pass --cgroup-manager disabled"),
+                   CGROUP_ROOT);
+      return FALSE;
+    }
+  for (guint i = 0; i < hierarchies->len; i++)
+    {
+      const HakoCgroupHierarchy *h = hierarchies->pdata[i];
+      g_autofree char *dir = g_build_filename (absolute ? h->mountpoint : h->own_dir, inner, NULL);
+      hako_cgroup_add_dir (cgroup, dir, (const char *const *) h->controllers);
+    }
+  return TRUE;
+}
+
+/* A new cpuset starts with no cpus and no memory nodes, and takes no
+ * process like that: it gets its parent's. */
+static gboolean
+inherit_cpuset (const char *dir, GError **error)
+{
+  static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
+  g_autofree char *parent = g_path_get_dirname (dir);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, files[i], NULL);
+      g_autofree char *from = g_build_filename (parent, files[i], NULL);
+      g_autofree char *value = NULL, *current = NULL;
+
+      if (!g_file_get_contents (path, &current, NULL, error)
+          || !g_file_get_contents (from, &value, NULL, error))
+        return FALSE;
+      if (*g_strstrip (current) != '\0')
+        continue;
+      if (!g_file_set_contents_full (path, value, -1, G_FILE_SET_CONTENTS_NONE, 0644, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* mkdir -p DIR, remembering what it made, parents first. */
+static gboolean
+make_dirs (HakoCgroup *cgroup, const char *dir, gboolean cpuset, GError **error)
+{
+  g_autofree char *parent = NULL;
+
+  if (g_file_test (dir, G_FILE_TEST_IS_DIR))
+    return TRUE;
+  parent = g_path_get_dirname (dir);
+  if (!g_str_equal (parent, dir) && !make_dirs (cgroup, parent, cpuset, error))
+    return FALSE;
+  if (mkdir (dir, 0755) < 0)
+    return hako_error_set_errno (error, errno, _("cannot create the cgroup %s"), dir);
+  g_ptr_array_add (cgroup->created, g_strdup (dir));
+  if (cpuset && !inherit_cpuset (dir, error))
+    {
+      g_prefix_error (error, _("cannot set up the cpuset cgroup %s: "), dir);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+fs_create (HakoCgroup *cgroup, GError **error)
+{
+  for (guint i = 0; i < cgroup->dirs->len; i++)
+    {
+      const HakoCgroupDir *d = &g_array_index (cgroup->dirs, HakoCgroupDir, i);
+      gboolean cpuset = d->controllers && g_strv_contains ((const char *const *) d->controllers, "cpuset");
+
+      if (!make_dirs (cgroup, d->dir, cpuset, error))
+        {
+          hako_cgroup_destroy (cgroup, NULL);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+int
+hako_cgroup_write_file (const char *dir, const char *file, const char *value)
+{
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  hako_autofd int fd = open (path, O_WRONLY | O_CLOEXEC);
+
+  /* One write: a cgroup file takes each value whole, and reports its errors there. */
+  if (fd < 0 || write (fd, value, strlen (value)) < 0)
+    return errno;
+  return 0;
+}
+
+static gboolean
+fs_place (HakoCgroup *cgroup, pid_t pid, GError **error)
+{
+  g_autofree char *text = g_strdup_printf ("%d", (int) pid);
+
+  for (guint i = 0; i < cgroup->dirs->len; i++)
+    {
+      const char *dir = g_array_index (cgroup->dirs, HakoCgroupDir, i).dir;
+      int saved_errno = hako_cgroup_write_file (dir, "cgroup.procs", text);
+      if (saved_errno != 0)
+        return hako_error_set_errno (error, saved_errno,
+                                     _("cannot move the container process into the cgroup %s"), dir);
+    }
+  return TRUE;
+}
+
+static gboolean
+fs_apply (HakoCgroup *cgroup, const HakoResources *resources, GError **error)
+{
+  return hako_cgroup_fs_apply_v1 (cgroup, resources, error);
+}
+
+/* Every process is in each hierarchy: the first one lists them all. */
+static void
+fs_signal_all (HakoCgroup *cgroup, int signal_number)
+{
+  g_autofree char *path = NULL, *procs = NULL;
+  g_auto (GStrv) pids = NULL;
+
+  if (cgroup->dirs->len == 0)
+    return;
+  path = g_build_filename (g_array_index (cgroup->dirs, HakoCgroupDir, 0).dir, "cgroup.procs", NULL);
+  if (!g_file_get_contents (path, &procs, NULL, NULL))
+    return;
+  pids = g_strsplit (procs, "\n", -1);
+  for (char **p = pids; *p; p++)
+    {
+      guint64 pid;
+      if (g_ascii_string_to_unsigned (*p, 10, 1, G_MAXINT, &pid, NULL))
+        kill ((pid_t) pid, signal_number);
+    }
+}
+
+static gboolean
+is_container_dir (const HakoCgroup *cgroup, const char *dir)
+{
+  for (guint i = 0; i < cgroup->dirs->len; i++)
+    if (g_str_equal (g_array_index (cgroup->dirs, HakoCgroupDir, i).dir, dir))
+      return TRUE;
+  return FALSE;
+}
+
+/* A container's directory stays busy while its killed processes exit:
+ * up to two seconds. A parent create made may hold another container's
+ * directory by now: it then stays. */
+static gboolean
+fs_destroy (HakoCgroup *cgroup, GError **error)
+{
+  for (guint i = cgroup->created->len; i > 0; i--)
+    {
+      const char *dir = cgroup->created->pdata[i - 1];
+      gboolean own = is_container_dir (cgroup, dir);
+      int tries = own ? 200 : 1;
+
+      while (rmdir (dir) < 0 && errno != ENOENT)
+        {
+          if (errno != EBUSY || --tries == 0)
+            {
+              if (!own)
+                break;
+              return hako_error_set_errno (error, errno, _("cannot remove the cgroup %s"), dir);
+            }
+          hako_cgroup_signal_all (cgroup, SIGKILL);
+          g_usleep (10000);
+        }
+    }
+  return TRUE;
+}
+
+const HakoCgroupOps hako_cgroup_fs_ops = {
+  .name = "cgroupfs",
+  .create = fs_create,
+  .place = fs_place,
+  .apply = fs_apply,
+  .signal_all = fs_signal_all,
+  .destroy = fs_destroy,
+};

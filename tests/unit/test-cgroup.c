@@ -1,0 +1,114 @@
+/* cgroup paths: linux.cgroupsPath cleaning, the systemd form, and the v1
+ * hierarchies read from /proc/self/cgroup and /proc/self/mountinfo. */
+#include "config.h"
+
+#include "cgroup-private.h"
+
+static void
+test_clean_path (void)
+{
+  static const struct
+  {
+    const char *in, *out;
+    gboolean absolute;
+  } cases[] = {
+    { "/cgrouptest", "cgrouptest", TRUE },
+    { "testdir/cgrouptest/container", "testdir/cgrouptest/container", FALSE },
+    { "//a/./b//", "a/b", TRUE },
+    { "/../../etc", "etc", TRUE },
+    { "../../x", "x", FALSE },
+    { "a/../..", "", FALSE },
+    { "/", "", TRUE },
+    { NULL, "c1", FALSE }, /* the default: the container id, relative */
+    { "", "c1", FALSE },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      gboolean absolute = !cases[i].absolute;
+      g_autofree char *out = hako_cgroup_clean_path (cases[i].in, "c1", &absolute);
+      g_assert_cmpstr (out, ==, cases[i].out);
+      g_assert_cmpint (absolute, ==, cases[i].absolute);
+    }
+}
+
+static void
+test_systemd_form (void)
+{
+  g_assert_true (hako_cgroup_path_is_systemd_form ("system.slice:hako:c1"));
+  g_assert_true (hako_cgroup_path_is_systemd_form ("::c1"));
+  g_assert_false (hako_cgroup_path_is_systemd_form ("/a:b:c"));
+  g_assert_false (hako_cgroup_path_is_systemd_form ("a/b:c:d"));
+  g_assert_false (hako_cgroup_path_is_systemd_form ("a:b"));
+  g_assert_false (hako_cgroup_path_is_systemd_form (NULL));
+}
+
+static const char self_cgroup[] = "9:name=systemd:/\n"
+                                  "4:memory:/outer/inner\n"
+                                  "2:cpu,cpuacct:/user/1\n"
+                                  "1:net_cls:/\n"
+                                  "0::/unified\n";
+static const char mountinfo[] =
+    "30 25 0:26 / /sys/fs/cgroup ro,nosuid - tmpfs tmpfs ro,mode=755\n"
+    "31 30 0:27 / /sys/fs/cgroup/systemd rw,nosuid - cgroup cgroup rw,xattr,name=systemd\n"
+    "32 30 0:28 /outer /sys/fs/cgroup/memory rw,nosuid - cgroup cgroup rw,memory\n"
+    "33 30 0:29 / /sys/fs/cgroup/cpu,cpuacct rw,nosuid - cgroup cgroup rw,cpu,cpuacct\n"
+    "34 30 0:30 / /sys/fs/cgroup/unified rw,nosuid - cgroup2 cgroup2 rw,nsdelegate\n";
+
+static const HakoCgroupHierarchy *
+find (GPtrArray *hierarchies, const char *controller)
+{
+  for (guint i = 0; i < hierarchies->len; i++)
+    {
+      const HakoCgroupHierarchy *h = hierarchies->pdata[i];
+      if (g_strv_contains ((const char *const *) h->controllers, controller))
+        return h;
+    }
+  return NULL;
+}
+
+static void
+test_v1_hierarchies (void)
+{
+  g_autoptr (GPtrArray) hierarchies = hako_cgroup_fs_v1_hierarchies (self_cgroup, mountinfo);
+  const HakoCgroupHierarchy *h;
+
+  /* net_cls is not mounted, the unified line is v2: three hierarchies. */
+  g_assert_cmpuint (hierarchies->len, ==, 3);
+  h = find (hierarchies, "name=systemd");
+  g_assert_nonnull (h);
+  g_assert_cmpstr (h->own_dir, ==, "/sys/fs/cgroup/systemd");
+  /* The mount shows /outer of the hierarchy: the own cgroup is below it. */
+  h = find (hierarchies, "memory");
+  g_assert_cmpstr (h->mountpoint, ==, "/sys/fs/cgroup/memory");
+  g_assert_cmpstr (h->own_dir, ==, "/sys/fs/cgroup/memory/inner");
+  h = find (hierarchies, "cpuacct");
+  g_assert_true (h == find (hierarchies, "cpu"));
+  g_assert_cmpstr (h->own_dir, ==, "/sys/fs/cgroup/cpu,cpuacct/user/1");
+}
+
+static void
+test_controller_dir (void)
+{
+  g_autoptr (HakoCgroup) cgroup = hako_cgroup_from_state ("cgroupfs", NULL, NULL);
+
+  hako_cgroup_add_dir (cgroup, "/sys/fs/cgroup/cpu,cpuacct/c1", (const char *const[]){ "cpu", "cpuacct", NULL });
+  hako_cgroup_add_dir (cgroup, "/sys/fs/cgroup/memory/c1", (const char *const[]){ "memory", NULL });
+  g_assert_cmpstr (hako_cgroup_controller_dir (cgroup, "cpuacct"), ==, "/sys/fs/cgroup/cpu,cpuacct/c1");
+  g_assert_cmpstr (hako_cgroup_controller_dir (cgroup, "memory"), ==, "/sys/fs/cgroup/memory/c1");
+  g_assert_null (hako_cgroup_controller_dir (cgroup, "hugetlb"));
+  g_assert_cmpstr (hako_cgroup_paths (cgroup)[1], ==, "/sys/fs/cgroup/memory/c1");
+  g_assert_null (hako_cgroup_paths (cgroup)[2]);
+  g_assert_null (hako_cgroup_from_state ("systemd", NULL, NULL));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/cgroup/clean-path", test_clean_path);
+  g_test_add_func ("/cgroup/systemd-form", test_systemd_form);
+  g_test_add_func ("/cgroup/v1-hierarchies", test_v1_hierarchies);
+  g_test_add_func ("/cgroup/controller-dir", test_controller_dir);
+  return g_test_run ();
+}
