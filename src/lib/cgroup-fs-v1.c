@@ -10,6 +10,7 @@
 #include "cgroup-private.h"
 #include "error.h"
 #include "i18n.h"
+#include "log.h"
 
 /* Writes VALUE to FILE of CONTROLLER; an error names JSON_PATH, the setting
  * it comes from, and what the host lacks. */
@@ -52,6 +53,25 @@ set_int (const HakoCgroup *cgroup, const char *controller, const char *file, gin
 #define SET_OPT(opt, controller, file, path) \
   (!(opt).set || set_int (cgroup, controller, file, (gint64) (opt).value, path, error))
 
+/* Kernels since 5.16 keep memory.kmem.limit_in_bytes but ignore what is
+ * written there (config-linux.md deprecates the setting): say so rather
+ * than pretend. */
+static gboolean
+set_kernel_memory (const HakoCgroup *cgroup, gint64 limit, GError **error)
+{
+  const char *path = "linux.resources.memory.kernel";
+  g_autofree char *file = NULL, *text = NULL;
+
+  if (!set_int (cgroup, "memory", "memory.kmem.limit_in_bytes", limit, path, error))
+    return FALSE;
+  file = g_build_filename (hako_cgroup_controller_dir (cgroup, "memory"), "memory.kmem.limit_in_bytes", NULL);
+  if (limit >= 0 && g_file_get_contents (file, &text, NULL, NULL)
+      /* The kernel rounds a limit it keeps down to pages: only more is ignoring it. */
+      && g_ascii_strtoll (text, NULL, 10) > limit)
+    hako_log_warning (_("config.json: %s is not enforced: this kernel ignores kernel memory limits"), path);
+  return TRUE;
+}
+
 static gboolean
 apply_memory (const HakoCgroup *cgroup, const HakoMemory *m, GError **error)
 {
@@ -62,7 +82,7 @@ apply_memory (const HakoCgroup *cgroup, const HakoMemory *m, GError **error)
          && SET_OPT (m->reservation, "memory", "memory.soft_limit_in_bytes",
                      "linux.resources.memory.reservation")
          && SET_OPT (m->swap, "memory", "memory.memsw.limit_in_bytes", "linux.resources.memory.swap")
-         && SET_OPT (m->kernel, "memory", "memory.kmem.limit_in_bytes", "linux.resources.memory.kernel")
+         && (!m->kernel.set || set_kernel_memory (cgroup, m->kernel.value, error))
          && SET_OPT (m->kernel_tcp, "memory", "memory.kmem.tcp.limit_in_bytes",
                      "linux.resources.memory.kernelTCP")
          && SET_OPT (m->swappiness, "memory", "memory.swappiness", "linux.resources.memory.swappiness")
