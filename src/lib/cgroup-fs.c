@@ -117,15 +117,20 @@ host_v1_hierarchies (void)
 }
 
 gboolean
-hako_cgroup_fs_usable (void)
+hako_cgroup_fs_usable (char **why_not)
 {
   g_autoptr (GPtrArray) hierarchies = NULL;
 
-  /* cgroup v1 hierarchies belong to root: no delegation exists there. */
-  if (geteuid () != 0 || unified_host ())
-    return FALSE;
-  hierarchies = host_v1_hierarchies ();
-  return hierarchies->len > 0;
+  if (unified_host ())
+    *why_not = g_strdup (_("this host has cgroup v2 only, and hako's cgroupfs manager writes cgroup v1 controllers only so far"));
+  /* cgroup v1 hierarchies belong to root: nothing delegates them. */
+  else if (geteuid () != 0)
+    *why_not = g_strdup (_("cgroup v1 controllers belong to root: run as root; without root, limits need cgroup v2 with the controllers delegated by a systemd user session (systemctl --user, Delegate=yes), which this hako does not drive yet"));
+  else if ((hierarchies = host_v1_hierarchies ())->len == 0)
+    *why_not = g_strdup_printf (_("no cgroup v1 hierarchy is mounted under %s (see /proc/self/mountinfo)"), CGROUP_ROOT);
+  else
+    return TRUE;
+  return FALSE;
 }
 
 gboolean
@@ -151,13 +156,8 @@ hako_cgroup_fs_resolve (HakoCgroup *cgroup, const char *id, const char *cgroups_
                    cgroups_path, absolute ? _("the root cgroup") : _("the runtime's own cgroup"), id);
       return FALSE;
     }
-  if (hierarchies->len == 0)
-    {
-      g_set_error (error, HAKO_ERROR, HAKO_ERROR_UNSUPPORTED,
-                   _("no cgroup v1 hierarchy is mounted under %s (see /proc/self/mountinfo): mount them, or pass --cgroup-manager disabled"),
-                   CGROUP_ROOT);
-      return FALSE;
-    }
+  /* hako_cgroup_fs_usable found them before. */
+  g_return_val_if_fail (hierarchies->len > 0, FALSE);
   for (guint i = 0; i < hierarchies->len; i++)
     {
       const HakoCgroupHierarchy *h = hierarchies->pdata[i];

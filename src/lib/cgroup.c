@@ -9,9 +9,11 @@
 #include "log.h"
 
 gboolean
-hako_cgroup_manager_choose (const char *requested, HakoCgroupManager *out, GError **error)
+hako_cgroup_manager_choose (const char *requested, HakoCgroupManager *out, char **why_none,
+                            GError **error)
 {
   *out = HAKO_CGROUP_MANAGER_NONE;
+  *why_none = NULL;
   if (g_strcmp0 (requested, "systemd") == 0)
     {
       g_set_error (error, HAKO_ERROR, HAKO_ERROR_UNSUPPORTED,
@@ -19,11 +21,14 @@ hako_cgroup_manager_choose (const char *requested, HakoCgroupManager *out, GErro
       return FALSE;
     }
   if (g_strcmp0 (requested, "disabled") == 0)
-    return TRUE;
-  if (hako_cgroup_fs_usable ())
+    {
+      *why_none = g_strdup (_("--cgroup-manager disabled"));
+      return TRUE;
+    }
+  if (hako_cgroup_fs_usable (why_none))
     *out = HAKO_CGROUP_MANAGER_CGROUPFS;
   else
-    hako_log_debug ("cgroupfs cannot work here (not root, no writable cgroup v2 subtree): no cgroup");
+    hako_log_debug ("no cgroup: %s", *why_none);
   return TRUE;
 }
 

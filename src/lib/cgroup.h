@@ -22,12 +22,13 @@ typedef enum
 /* The manager for --cgroup-manager REQUESTED ("systemd", "cgroupfs",
  * "disabled", or NULL for the default: cgroupfs when it can work here,
  * else none). An explicit cgroupfs that cannot work falls back to none,
- * so that limits are refused with the reason rather than at random. */
+ * so that limits are refused with the reason rather than at random. With
+ * none, *WHY_NONE says why, for that refusal. */
 gboolean hako_cgroup_manager_choose (const char *requested, HakoCgroupManager *out,
-                                     GError **error);
-/* Whether cgroupfs can work for this process: root with v1 hierarchies,
- * or a cgroup v2 tree it can write. */
-gboolean hako_cgroup_fs_usable (void);
+                                     char **why_none, GError **error);
+/* Whether cgroupfs can work for this process (root with cgroup v1
+ * hierarchies); if not, why and what would make it work. */
+gboolean hako_cgroup_fs_usable (char **why_not);
 
 typedef struct HakoCgroup HakoCgroup;
 

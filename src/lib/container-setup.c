@@ -402,11 +402,12 @@ setup_cgroup (HakoSetup *setup, const HakoSetupOptions *options, GError **error)
 {
   HakoCgroupManager manager;
   const HakoLinux *linux_ = setup->spec->linux_;
+  g_autofree char *why_none = NULL;
 
-  if (!hako_cgroup_manager_choose (options->cgroup_manager, &manager, error))
+  if (!hako_cgroup_manager_choose (options->cgroup_manager, &manager, &why_none, error))
     return FALSE;
   if (manager == HAKO_CGROUP_MANAGER_NONE)
-    return hako_unsupported_check (setup->spec, error);
+    return hako_unsupported_check (setup->spec, why_none, error);
   setup->cgroup = hako_cgroup_new (manager, options->id, linux_ ? linux_->cgroups_path : NULL, error);
   return setup->cgroup != NULL;
 }

@@ -10,4 +10,5 @@
 /* The annotation with which a user accepts limits that nothing enforces. */
 #define HAKO_ANNOTATION_UNENFORCED_LIMITS "org.hako.cgroup.unenforced"
 
-gboolean hako_unsupported_check (const HakoSpec *spec, GError **error);
+/* WHY_NO_CGROUP: why the container has no cgroup, and how it could. */
+gboolean hako_unsupported_check (const HakoSpec *spec, const char *why_no_cgroup, GError **error);

@@ -91,10 +91,18 @@ hr 1 --systemd-cgroup create -b plain s1
 ok "... and so does --systemd-cgroup" output_has stderr "does not drive systemd yet"
 ok "--cgroup-manager disabled runs without a cgroup" hr 0 --cgroup-manager disabled run -b plain d1
 hr 1 --cgroup-manager disabled create -b b d2
-ok "... and refuses limits naming the JSON path" output_has stderr "linux.resources.memory: no cgroup can enforce this limit here"
-ok "... with how to get a cgroup" output_has stderr "Delegate=yes"
+ok "... and refuses limits naming the JSON path and why" output_has stderr "linux.resources.memory: no cgroup can enforce this limit here (--cgroup-manager disabled)"
 ok "... or how to accept them unenforced" output_has stderr "org.hako.cgroup.unenforced=accept"
 ok "... and leaves nothing" test ! -e "$root/d2"
+if [ "$(id -u)" != 0 ] && [ "$(stat -f -c %T /sys/fs/cgroup)" != cgroup2fs ]; then
+  hr 1 create -b b d4
+  ok "without root on cgroup v1, the refusal says how to get a cgroup" sh -c "grep -qF 'run as root' '$TEST_TMP/stderr' && grep -qF 'Delegate=yes' '$TEST_TMP/stderr'"
+elif [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; then
+  hr 1 create -b b d4
+  ok "on a cgroup v2 host, the refusal says the v2 writer is missing" output_has stderr "cgroup v2 only"
+else
+  skip "without root on cgroup v1, the refusal says how to get a cgroup" "as root on cgroup v1 the limits are enforced (above)"
+fi
 set_config plain "$limits; c['annotations'] = {'org.hako.cgroup.unenforced': 'accept'}"
 hr 0 --cgroup-manager disabled run -b plain d3
 ok "the annotation runs it, with one warning" sh -c "[ \$(grep -c 'is not enforced' '$TEST_TMP/stderr') = 1 ]"
