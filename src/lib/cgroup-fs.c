@@ -34,7 +34,8 @@ hierarchy_free (gpointer data)
 }
 
 /* The mountinfo line of a cgroup v1 filesystem whose super options hold
- * every one of CONTROLLERS; its root and mount point are returned. */
+ * every one of CONTROLLERS, or with CONTROLLERS NULL of the cgroup2
+ * filesystem at CGROUP_ROOT; its root and mount point are returned. */
 static gboolean
 find_mount (char **lines, char **controllers, char **root, char **mountpoint)
 {
@@ -48,10 +49,12 @@ find_mount (char **lines, char **controllers, char **root, char **mountpoint)
         continue;
       fields = g_strsplit (*line, " ", 6);
       post = g_strsplit (sep + 3, " ", 3);
-      if (g_strv_length (fields) < 6 || g_strv_length (post) < 3 || !g_str_equal (post[0], "cgroup"))
+      if (g_strv_length (fields) < 6 || g_strv_length (post) < 3
+          || !g_str_equal (post[0], controllers ? "cgroup" : "cgroup2")
+          || (controllers == NULL && !g_str_equal (fields[4], CGROUP_ROOT)))
         continue;
       options = g_strsplit (post[2], ",", -1);
-      for (char **c = controllers; *c && all; c++)
+      for (char **c = controllers; c && *c && all; c++)
         all = g_strv_contains ((const char *const *) options, *c);
       if (!all)
         continue;
@@ -63,7 +66,7 @@ find_mount (char **lines, char **controllers, char **root, char **mountpoint)
 }
 
 GPtrArray *
-hako_cgroup_fs_v1_hierarchies (const char *self_cgroup, const char *mountinfo)
+hako_cgroup_fs_hierarchies (const char *self_cgroup, const char *mountinfo, gboolean unified)
 {
   GPtrArray *out = g_ptr_array_new_with_free_func (hierarchy_free);
   g_auto (GStrv) lines = g_strsplit (self_cgroup, "\n", -1);
@@ -71,16 +74,17 @@ hako_cgroup_fs_v1_hierarchies (const char *self_cgroup, const char *mountinfo)
 
   for (char **line = lines; *line; line++)
     {
-      /* "4:memory:/a/b" or, in a hybrid host's unified line, "0::/a". */
+      /* "4:memory:/a/b" (v1), or "0::/a" (the v2 line). */
       g_auto (GStrv) fields = g_strsplit (*line, ":", 3);
       g_autofree char *root = NULL, *mountpoint = NULL;
       g_auto (GStrv) controllers = NULL;
       const char *own;
       HakoCgroupHierarchy *h;
 
-      if (g_strv_length (fields) < 3 || fields[1][0] == '\0')
+      if (g_strv_length (fields) < 3 || (fields[1][0] == '\0') != unified)
         continue;
-      controllers = g_strsplit (fields[1], ",", -1);
+      if (!unified)
+        controllers = g_strsplit (fields[1], ",", -1);
       if (!find_mount (mounts, controllers, &root, &mountpoint))
         continue;
       /* Inside a cgroup namespace or a bind mount, the mount shows ROOT of the
@@ -105,29 +109,43 @@ unified_host (void)
   return statfs (CGROUP_ROOT, &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC;
 }
 
+/* This host's hierarchies: the cgroup v2 tree when /sys/fs/cgroup is one,
+ * else the v1 hierarchies (a hybrid host's extra v2 tree is left alone:
+ * the limits are the v1 controllers'). */
 static GPtrArray *
-host_v1_hierarchies (void)
+host_hierarchies (void)
 {
   g_autofree char *self = NULL, *mountinfo = NULL;
 
   if (!g_file_get_contents ("/proc/self/cgroup", &self, NULL, NULL)
       || !g_file_get_contents ("/proc/self/mountinfo", &mountinfo, NULL, NULL))
     return g_ptr_array_new ();
-  return hako_cgroup_fs_v1_hierarchies (self, mountinfo);
+  return hako_cgroup_fs_hierarchies (self, mountinfo, unified_host ());
+}
+
+static gboolean
+writable_dir (const char *dir)
+{
+  g_autofree char *procs = g_build_filename (dir, "cgroup.procs", NULL);
+
+  return access (dir, W_OK) == 0 && access (procs, W_OK) == 0;
 }
 
 gboolean
 hako_cgroup_fs_usable (char **why_not)
 {
-  g_autoptr (GPtrArray) hierarchies = NULL;
+  g_autoptr (GPtrArray) hierarchies = host_hierarchies ();
+  gboolean unified = unified_host ();
+  const HakoCgroupHierarchy *v2 = unified && hierarchies->len > 0 ? hierarchies->pdata[0] : NULL;
 
-  if (unified_host ())
-    *why_not = g_strdup (_("this host has cgroup v2 only, and hako's cgroupfs manager writes cgroup v1 controllers only so far"));
+  if (hierarchies->len == 0)
+    *why_not = g_strdup_printf (_("no cgroup hierarchy is mounted under %s (see /proc/self/mountinfo)"), CGROUP_ROOT);
   /* cgroup v1 hierarchies belong to root: nothing delegates them. */
-  else if (geteuid () != 0)
-    *why_not = g_strdup (_("cgroup v1 controllers belong to root: run as root; without root, limits need cgroup v2 with the controllers delegated by a systemd user session (systemctl --user, Delegate=yes), which this hako does not drive yet"));
-  else if ((hierarchies = host_v1_hierarchies ())->len == 0)
-    *why_not = g_strdup_printf (_("no cgroup v1 hierarchy is mounted under %s (see /proc/self/mountinfo)"), CGROUP_ROOT);
+  else if (!unified && geteuid () != 0)
+    *why_not = g_strdup (_("cgroup v1 controllers belong to root: run as root, or on a cgroup v2 host in a cgroup delegated to you (for example systemd-run --user --scope -p Delegate=yes hako ...)"));
+  else if (unified && geteuid () != 0 && !writable_dir (v2->own_dir))
+    *why_not = g_strdup_printf (_("without root, hako needs its own cgroup %s to be delegated to you, as a systemd user session does (for example systemd-run --user --scope -p Delegate=yes hako ...)"),
+                                v2->own_dir);
   else
     return TRUE;
   return FALSE;
@@ -137,7 +155,7 @@ gboolean
 hako_cgroup_fs_resolve (HakoCgroup *cgroup, const char *id, const char *cgroups_path,
                         GError **error)
 {
-  g_autoptr (GPtrArray) hierarchies = host_v1_hierarchies ();
+  g_autoptr (GPtrArray) hierarchies = host_hierarchies ();
   g_autofree char *inner = NULL;
   gboolean absolute;
 
@@ -214,6 +232,33 @@ make_dirs (HakoCgroup *cgroup, const char *dir, gboolean cpuset, GError **error)
   return TRUE;
 }
 
+/* On cgroup v2 a directory has the controllers its parent enables in
+ * cgroup.subtree_control: every one available, from the root down to
+ * DIR's parent. Best effort: where one cannot be enabled (not delegated,
+ * or processes in a cgroup that is not the root), writing its setting
+ * later says which. */
+static void
+enable_controllers (const char *dir)
+{
+  g_autofree char *parent = g_path_get_dirname (dir);
+  g_autofree char *available = NULL;
+  g_autofree char *path = g_build_filename (parent, "cgroup.controllers", NULL);
+  g_auto (GStrv) names = NULL;
+
+  if (g_str_equal (dir, CGROUP_ROOT) || g_str_equal (parent, dir))
+    return;
+  enable_controllers (parent);
+  if (!g_file_get_contents (path, &available, NULL, NULL))
+    return;
+  names = g_strsplit_set (g_strstrip (available), " ", -1);
+  for (char **name = names; *name; name++)
+    {
+      g_autofree char *enable = g_strconcat ("+", *name, NULL);
+      if (**name)
+        (void) hako_cgroup_write_file (parent, "cgroup.subtree_control", enable);
+    }
+}
+
 static gboolean
 fs_create (HakoCgroup *cgroup, GError **error)
 {
@@ -227,6 +272,8 @@ fs_create (HakoCgroup *cgroup, GError **error)
           hako_cgroup_destroy (cgroup, NULL);
           return FALSE;
         }
+      if (d->controllers == NULL)
+        enable_controllers (d->dir);
     }
   return TRUE;
 }
@@ -241,6 +288,82 @@ hako_cgroup_write_file (const char *dir, const char *file, const char *value)
   if (fd < 0 || write (fd, value, strlen (value)) < 0)
     return errno;
   return 0;
+}
+
+gboolean
+hako_cgroup_fs_set (const HakoCgroup *cgroup, const char *controller, const char *file,
+                    const char *value, const char *json_path, GError **error)
+{
+  const char *dir = hako_cgroup_controller_dir (cgroup, controller);
+  int saved_errno;
+
+  if (dir == NULL)
+    {
+      g_set_error (error, HAKO_ERROR, HAKO_ERROR_UNSUPPORTED,
+                   _("config.json: %s: the %s cgroup controller is not mounted on this host (see /proc/mounts): remove the setting, or mount the controller under /sys/fs/cgroup"),
+                   json_path, controller);
+      return FALSE;
+    }
+  saved_errno = hako_cgroup_write_file (dir, file, value);
+  if (saved_errno == ENOENT && hako_cgroup_is_v2 (cgroup))
+    {
+      g_set_error (error, HAKO_ERROR, HAKO_ERROR_UNSUPPORTED,
+                   _("config.json: %s: %s has no %s: the %s controller is not enabled there (see cgroup.controllers and cgroup.subtree_control of its parent): remove the setting, or delegate the controller"),
+                   json_path, dir, file, controller);
+      return FALSE;
+    }
+  if (saved_errno == ENOENT)
+    {
+      g_set_error (error, HAKO_ERROR, HAKO_ERROR_UNSUPPORTED,
+                   _("config.json: %s: this kernel's %s cgroup controller has no %s: remove the setting"),
+                   json_path, controller, file);
+      return FALSE;
+    }
+  if (saved_errno != 0)
+    return hako_error_set_errno (error, saved_errno, _("config.json: %s: cannot write \"%s\" to %s/%s"),
+                                 json_path, value, dir, file);
+  return TRUE;
+}
+
+gboolean
+hako_cgroup_fs_set_int (const HakoCgroup *cgroup, const char *controller, const char *file,
+                        gint64 value, const char *json_path, GError **error)
+{
+  g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, value);
+  return hako_cgroup_fs_set (cgroup, controller, file, text, json_path, error);
+}
+
+/* The settings both versions write the same way, but for the name of
+ * hugetlb's file: hugetlb.SIZE.SUFFIX. */
+gboolean
+hako_cgroup_fs_apply_hugetlb (const HakoCgroup *cgroup, const HakoResources *r, const char *suffix,
+                              GError **error)
+{
+  for (guint i = 0; i < r->n_hugepage_limits; i++)
+    {
+      const HakoHugepageLimit *h = &r->hugepage_limits[i];
+      g_autofree char *path = g_strdup_printf ("linux.resources.hugepageLimits[%u]", i);
+      g_autofree char *file = g_strdup_printf ("hugetlb.%s.%s", h->page_size, suffix);
+      if (!hako_cgroup_fs_set_int (cgroup, "hugetlb", file, (gint64) h->limit, path, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+hako_cgroup_fs_apply_rdma (const HakoCgroup *cgroup, const HakoResources *r, GError **error)
+{
+  for (guint i = 0; i < r->n_rdma; i++)
+    {
+      const HakoRdmaLimit *l = &r->rdma[i];
+      g_autofree char *path = g_strdup_printf ("linux.resources.rdma[%u]", i);
+      g_autofree char *handles = l->hca_handles.set ? g_strdup_printf (" hca_handle=%" G_GUINT64_FORMAT, l->hca_handles.value) : g_strdup ("");
+      g_autofree char *objects = l->hca_objects.set ? g_strdup_printf (" hca_object=%" G_GUINT64_FORMAT, l->hca_objects.value) : g_strdup ("");
+      g_autofree char *text = g_strconcat (l->device, handles, objects, NULL);
+      if (!hako_cgroup_fs_set (cgroup, "rdma", "rdma.max", text, path, error))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -262,19 +385,26 @@ fs_place (HakoCgroup *cgroup, pid_t pid, GError **error)
 static gboolean
 fs_apply (HakoCgroup *cgroup, const HakoResources *resources, GError **error)
 {
+  if (hako_cgroup_is_v2 (cgroup))
+    return hako_cgroup_fs_apply_v2 (cgroup, resources, error);
   return hako_cgroup_fs_apply_v1 (cgroup, resources, error);
 }
 
-/* Every process is in each hierarchy: the first one lists them all. */
+/* Every process is in each hierarchy: the first one lists them all. On
+ * cgroup v2 (5.14 on), cgroup.kill kills them all, nested cgroups too. */
 static void
 fs_signal_all (HakoCgroup *cgroup, int signal_number)
 {
   g_autofree char *path = NULL, *procs = NULL;
   g_auto (GStrv) pids = NULL;
+  const char *dir;
 
   if (cgroup->dirs->len == 0)
     return;
-  path = g_build_filename (g_array_index (cgroup->dirs, HakoCgroupDir, 0).dir, "cgroup.procs", NULL);
+  dir = g_array_index (cgroup->dirs, HakoCgroupDir, 0).dir;
+  if (signal_number == SIGKILL && hako_cgroup_write_file (dir, "cgroup.kill", "1") == 0)
+    return;
+  path = g_build_filename (dir, "cgroup.procs", NULL);
   if (!g_file_get_contents (path, &procs, NULL, NULL))
     return;
   pids = g_strsplit (procs, "\n", -1);

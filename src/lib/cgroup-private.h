@@ -37,9 +37,26 @@ void hako_cgroup_add_dir (HakoCgroup *cgroup, const char *dir, const char *const
 /* The directory holding CONTROLLER ("memory"), or NULL. On cgroup v2,
  * the single directory holds every controller. */
 const char *hako_cgroup_controller_dir (const HakoCgroup *cgroup, const char *controller);
+gboolean hako_cgroup_is_v2 (const HakoCgroup *cgroup);
 
 /* Writes VALUE to DIR/FILE; 0, or the errno. */
 int hako_cgroup_write_file (const char *dir, const char *file, const char *value);
+
+/* Writes VALUE to FILE of CONTROLLER in the container's cgroup; an error
+ * names JSON_PATH, the setting it comes from, and what the host lacks. */
+gboolean hako_cgroup_fs_set (const HakoCgroup *cgroup, const char *controller, const char *file,
+                             const char *value, const char *json_path, GError **error);
+gboolean hako_cgroup_fs_set_int (const HakoCgroup *cgroup, const char *controller,
+                                 const char *file, gint64 value, const char *json_path,
+                                 GError **error);
+/* Sets an optional number OPT, when set (in a function with CGROUP and ERROR). */
+#define HAKO_CGROUP_SET_OPT(opt, controller, file, path) \
+  (!(opt).set || hako_cgroup_fs_set_int (cgroup, controller, file, (gint64) (opt).value, path, error))
+
+gboolean hako_cgroup_fs_apply_hugetlb (const HakoCgroup *cgroup, const HakoResources *resources,
+                                       const char *suffix, GError **error);
+gboolean hako_cgroup_fs_apply_rdma (const HakoCgroup *cgroup, const HakoResources *resources,
+                                    GError **error);
 
 /* Resolving the container's directories with the cgroupfs manager. */
 gboolean hako_cgroup_fs_resolve (HakoCgroup *cgroup, const char *id, const char *cgroups_path,
@@ -48,16 +65,25 @@ gboolean hako_cgroup_fs_resolve (HakoCgroup *cgroup, const char *id, const char 
 /* The limit writers of each version (cgroup-fs-v1.c, cgroup-fs-v2.c). */
 gboolean hako_cgroup_fs_apply_v1 (HakoCgroup *cgroup, const HakoResources *resources,
                                   GError **error);
+gboolean hako_cgroup_fs_apply_v2 (HakoCgroup *cgroup, const HakoResources *resources,
+                                  GError **error);
+/* cgroup v2's weights from v1's, as runc converts them: cpu.shares
+ * [2, 262144] to cpu.weight [1, 10000] and blkio.weight [10, 1000] to
+ * io.weight [1, 10000], both linearly. */
+guint64 hako_cgroup_cpu_shares_to_weight (guint64 shares);
+guint64 hako_cgroup_blkio_weight_to_io_weight (guint64 weight);
 
-/* A mounted cgroup v1 hierarchy. */
+/* A mounted cgroup hierarchy. */
 typedef struct
 {
-  GStrv controllers; /* "cpu", "cpuacct", or "name=systemd" */
+  GStrv controllers; /* v1: "cpu", "cpuacct", or "name=systemd"; v2: NULL */
   char *mountpoint;
   char *own_dir;     /* the runtime's own cgroup in it */
 } HakoCgroupHierarchy;
 
-/* The v1 hierarchies from the text of /proc/self/cgroup and
- * /proc/self/mountinfo: every line of the first with controllers that
- * the second mounts. */
-GPtrArray *hako_cgroup_fs_v1_hierarchies (const char *self_cgroup, const char *mountinfo);
+/* The hierarchies from the text of /proc/self/cgroup and
+ * /proc/self/mountinfo: without UNIFIED, every v1 line of the first with
+ * controllers that the second mounts; with it, the v2 line, for the
+ * cgroup2 filesystem at /sys/fs/cgroup. */
+GPtrArray *hako_cgroup_fs_hierarchies (const char *self_cgroup, const char *mountinfo,
+                                       gboolean unified);

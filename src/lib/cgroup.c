@@ -111,6 +111,12 @@ hako_cgroup_controller_dir (const HakoCgroup *cgroup, const char *controller)
   return NULL;
 }
 
+gboolean
+hako_cgroup_is_v2 (const HakoCgroup *cgroup)
+{
+  return cgroup->dirs->len == 1 && g_array_index (cgroup->dirs, HakoCgroupDir, 0).controllers == NULL;
+}
+
 const char *
 hako_cgroup_manager_name (const HakoCgroup *cgroup)
 {

@@ -70,7 +70,7 @@ find (GPtrArray *hierarchies, const char *controller)
 static void
 test_v1_hierarchies (void)
 {
-  g_autoptr (GPtrArray) hierarchies = hako_cgroup_fs_v1_hierarchies (self_cgroup, mountinfo);
+  g_autoptr (GPtrArray) hierarchies = hako_cgroup_fs_hierarchies (self_cgroup, mountinfo, FALSE);
   const HakoCgroupHierarchy *h;
 
   /* net_cls is not mounted, the unified line is v2: three hierarchies. */
@@ -87,6 +87,43 @@ test_v1_hierarchies (void)
   g_assert_cmpstr (h->own_dir, ==, "/sys/fs/cgroup/cpu,cpuacct/user/1");
 }
 
+static const char self_cgroup_v2[] = "0::/user.slice/user-1001.slice/app.scope\n";
+static const char mountinfo_v2[] =
+    "24 1 0:22 / /sys/fs/cgroup rw,nosuid - cgroup2 cgroup2 rw,nsdelegate\n"
+    "25 1 0:22 / /mnt/elsewhere rw - cgroup2 cgroup2 rw\n";
+
+static void
+test_v2_hierarchy (void)
+{
+  g_autoptr (GPtrArray) v2 = hako_cgroup_fs_hierarchies (self_cgroup_v2, mountinfo_v2, TRUE);
+  g_autoptr (GPtrArray) v1 = hako_cgroup_fs_hierarchies (self_cgroup_v2, mountinfo_v2, FALSE);
+  g_autoptr (GPtrArray) hybrid = hako_cgroup_fs_hierarchies (self_cgroup, mountinfo, TRUE);
+  const HakoCgroupHierarchy *h;
+
+  g_assert_cmpuint (v2->len, ==, 1);
+  h = v2->pdata[0];
+  g_assert_null (h->controllers);
+  g_assert_cmpstr (h->mountpoint, ==, "/sys/fs/cgroup");
+  g_assert_cmpstr (h->own_dir, ==, "/sys/fs/cgroup/user.slice/user-1001.slice/app.scope");
+  g_assert_cmpuint (v1->len, ==, 0);
+  /* A hybrid host's v2 tree is not at /sys/fs/cgroup. */
+  g_assert_cmpuint (hybrid->len, ==, 0);
+}
+
+/* runc's linear conversions, ends and middle. */
+static void
+test_weights (void)
+{
+  g_assert_cmpuint (hako_cgroup_cpu_shares_to_weight (2), ==, 1);
+  g_assert_cmpuint (hako_cgroup_cpu_shares_to_weight (1024), ==, 39);
+  g_assert_cmpuint (hako_cgroup_cpu_shares_to_weight (262144), ==, 10000);
+  g_assert_cmpuint (hako_cgroup_cpu_shares_to_weight (1), ==, 1);
+  g_assert_cmpuint (hako_cgroup_cpu_shares_to_weight (1000000), ==, 10000);
+  g_assert_cmpuint (hako_cgroup_blkio_weight_to_io_weight (10), ==, 1);
+  g_assert_cmpuint (hako_cgroup_blkio_weight_to_io_weight (500), ==, 4950);
+  g_assert_cmpuint (hako_cgroup_blkio_weight_to_io_weight (1000), ==, 10000);
+}
+
 static void
 test_controller_dir (void)
 {
@@ -99,6 +136,7 @@ test_controller_dir (void)
   g_assert_null (hako_cgroup_controller_dir (cgroup, "hugetlb"));
   g_assert_cmpstr (hako_cgroup_paths (cgroup)[1], ==, "/sys/fs/cgroup/memory/c1");
   g_assert_null (hako_cgroup_paths (cgroup)[2]);
+  g_assert_false (hako_cgroup_is_v2 (cgroup));
   g_assert_null (hako_cgroup_from_state ("systemd", NULL, NULL));
 }
 
@@ -109,6 +147,8 @@ main (int argc, char **argv)
   g_test_add_func ("/cgroup/clean-path", test_clean_path);
   g_test_add_func ("/cgroup/systemd-form", test_systemd_form);
   g_test_add_func ("/cgroup/v1-hierarchies", test_v1_hierarchies);
+  g_test_add_func ("/cgroup/v2-hierarchy", test_v2_hierarchy);
+  g_test_add_func ("/cgroup/weights", test_weights);
   g_test_add_func ("/cgroup/controller-dir", test_controller_dir);
   return g_test_run ();
 }
