@@ -135,17 +135,20 @@ gboolean
 hako_cgroup_fs_usable (char **why_not)
 {
   g_autoptr (GPtrArray) hierarchies = host_hierarchies ();
-  gboolean unified = unified_host ();
-  const HakoCgroupHierarchy *v2 = unified && hierarchies->len > 0 ? hierarchies->pdata[0] : NULL;
+  const HakoCgroupHierarchy *first = hierarchies->len > 0 ? hierarchies->pdata[0] : NULL;
 
-  if (hierarchies->len == 0)
-    *why_not = g_strdup_printf (_("no cgroup hierarchy is mounted under %s (see /proc/self/mountinfo)"), CGROUP_ROOT);
+  if (first == NULL)
+    *why_not = g_strdup_printf (_("no cgroup hierarchy is mounted under %s: see /proc/self/mountinfo"), CGROUP_ROOT);
   /* cgroup v1 hierarchies belong to root: nothing delegates them. */
-  else if (!unified && geteuid () != 0)
-    *why_not = g_strdup (_("cgroup v1 controllers belong to root: run as root, or on a cgroup v2 host in a cgroup delegated to you (for example systemd-run --user --scope -p Delegate=yes hako ...)"));
-  else if (unified && geteuid () != 0 && !writable_dir (v2->own_dir))
-    *why_not = g_strdup_printf (_("without root, hako needs its own cgroup %s to be delegated to you, as a systemd user session does (for example systemd-run --user --scope -p Delegate=yes hako ...)"),
-                                v2->own_dir);
+  else if (first->controllers && geteuid () != 0)
+    *why_not = g_strdup (_("cgroup v1 controllers belong to root: run as root, or on a cgroup v2 host in a cgroup delegated to you, for example with systemd-run --user --scope -p Delegate=yes hako ..."));
+  else if (geteuid () != 0 && !writable_dir (first->own_dir))
+    *why_not = g_strdup_printf (_("without root, hako needs its own cgroup %s to be delegated to you, as a systemd user session does, for example with systemd-run --user --scope -p Delegate=yes hako ..."),
+                                first->own_dir);
+  /* Even root cannot write a cgroup tree mounted read-only (as in many containers). */
+  else if (!writable_dir (first->own_dir))
+    *why_not = g_strdup_printf (_("hako's own cgroup %s is not writable: /sys/fs/cgroup may be mounted read-only"),
+                                first->own_dir);
   else
     return TRUE;
   return FALSE;
