@@ -5,7 +5,7 @@
 # unenforced by annotation.
 . "$HAKO_TESTS_SRCDIR/integration/tap.sh"
 . "$HAKO_TESTS_SRCDIR/integration/bundle.sh"
-plan 27
+plan 28
 root="$TEST_TMP/state"
 h () { run_hako "$@"; }
 hr () { local status=$1; shift; run_hako "$status" --root "$root" "$@"; }
@@ -13,6 +13,8 @@ hr () { local status=$1; shift; run_hako "$status" --root "$root" "$@"; }
 make_bundle b '["sh", "-c", "sleep 30"]'
 limits="c['linux']['resources'] = {'memory': {'limit': 67108864, 'swappiness': 10}, 'cpu': {'shares': 512, 'quota': 50000, 'period': 100000, 'cpus': '0', 'mems': '0'}, 'pids': {'limit': 20}, 'devices': [{'allow': False, 'access': 'rwm'}, {'allow': True, 'type': 'c', 'major': 1, 'minor': 3, 'access': 'rwm'}]}"
 set_config b "$limits"
+make_bundle fork '["sh", "-c", "i=0; while [ $i -lt 10 ]; do sleep 5 & i=$((i+1)); done; echo forked all"]'
+set_config fork "c['linux']['resources'] = {'pids': {'limit': 4}}"
 
 if [ "$(id -u)" != 0 ] || [ ! -d /sys/fs/cgroup/memory ] || [ ! -d /sys/fs/cgroup/pids ]; then
   reason="needs root on a host with cgroup v1 memory and pids controllers"
@@ -60,8 +62,6 @@ else
   ok "a relative cgroupsPath is below hako's own cgroup" test -f "/sys/fs/cgroup/memory${own%/}/hako-test-$$/rel/memory.limit_in_bytes"
   hr 0 delete --force c2
 
-  make_bundle fork '["sh", "-c", "i=0; while [ $i -lt 10 ]; do sleep 5 & i=$((i+1)); done; echo forked all"]'
-  set_config fork "c['linux']['resources'] = {'pids': {'limit': 4}}"
   ok "pids.max stops a fork loop" sh -c "'$HAKO' --root '$root' run -b fork c3 >out 2>err; grep -q 'fork' err && ! grep -q 'forked all' out"
 
   set_config b "c['linux']['cgroupsPath'] = '$cg/c4'; c['hooks'] = {'createRuntime': [{'path': '/bin/sh', 'args': ['sh', '-c', 'exit 3']}]}"
@@ -93,7 +93,7 @@ elif [ "$(stat -f -c %T /sys/fs/cgroup/unified 2>/dev/null)" = cgroup2fs ] && co
 else
   v2 () { false; }
 fi
-v2_tests="on cgroup v2, unified settings are written as they are|... and the container process is in the cgroup|kill --all KILL empties it through cgroup.kill|delete removes it|pids.max, where the controller is there, or an error naming it|net_cls settings are refused on cgroup v2"
+v2_tests="on cgroup v2, unified settings are written as they are|... and the container process is in the cgroup|kill --all KILL empties it through cgroup.kill|delete removes it|pids.max, where the controller is there, or an error naming it|on cgroup v2 too, pids.max stops a fork loop|net_cls settings are refused on cgroup v2"
 if [ "$(id -u)" != 0 ] || ! v2 true; then
   IFS='|'
   for t in $v2_tests; do
@@ -115,6 +115,12 @@ else
     ok "pids.max, where the controller is there, or an error naming it" v2 "'$HAKO' --root '$root' create -b v2b c22 && [ \$(cat /sys/fs/cgroup$cg2/c1/pids.max) = 10 ] && '$HAKO' --root '$root' delete --force c22 && [ ! -e /sys/fs/cgroup$cg2 ]"
   else
     ok "pids.max, where the controller is there, or an error naming it" v2 "! '$HAKO' --root '$root' create -b v2b c22 2>err && grep -qF 'linux.resources.pids.limit: /sys/fs/cgroup$cg2/c1 has no pids.max: the pids controller is not enabled there' err && [ ! -e /sys/fs/cgroup$cg2 ] && [ ! -e '$root/c22' ]"
+  fi
+  if v2 "grep -qw pids /sys/fs/cgroup/cgroup.controllers"; then
+    set_config fork "c['linux']['cgroupsPath'] = '$cg2/c24'"
+    ok "on cgroup v2 too, pids.max stops a fork loop" v2 "'$HAKO' --root '$root' run -b fork c24 >out 2>err; grep -q 'fork' err && ! grep -q 'forked all' out"
+  else
+    skip "on cgroup v2 too, pids.max stops a fork loop" "this v2 tree has no pids controller (a hybrid host's controllers are v1's)"
   fi
   set_config v2b "c['linux']['resources'] = {'network': {'classID': 1}}"
   ok "net_cls settings are refused on cgroup v2" v2 "! '$HAKO' --root '$root' create -b v2b c23 2>err && grep -qF 'linux.resources.network.classID: cgroup v2 has no such limit' err && [ ! -e /sys/fs/cgroup$cg2 ]"
@@ -138,7 +144,7 @@ elif [ "$(id -u)" != 0 ]; then
   hr 1 create -b b d4
   ok "without root on cgroup v2, the refusal says how to get a cgroup" sh -c "grep -qF 'to be delegated to you' '$TEST_TMP/stderr' && grep -qF 'Delegate=yes' '$TEST_TMP/stderr'"
 else
-  skip "without root on cgroup v1, the refusal says how to get a cgroup" "as root on cgroup v1 the limits are enforced (above)"
+  skip "without root, the refusal says how to get a cgroup" "as root hako makes a cgroup (tests above)"
 fi
 set_config plain "$limits; c['annotations'] = {'org.hako.cgroup.unenforced': 'accept'}"
 hr 0 --cgroup-manager disabled run -b plain d3
