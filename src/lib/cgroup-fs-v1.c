@@ -39,16 +39,16 @@ apply_memory (const HakoCgroup *cgroup, const HakoMemory *m, GError **error)
   /* The limit before memsw: memory.memsw.limit_in_bytes may not go below it. */
   return HAKO_CGROUP_SET_OPT (m->limit, "memory", "memory.limit_in_bytes", "linux.resources.memory.limit")
          && HAKO_CGROUP_SET_OPT (m->reservation, "memory", "memory.soft_limit_in_bytes",
-                     "linux.resources.memory.reservation")
+                                 "linux.resources.memory.reservation")
          && HAKO_CGROUP_SET_OPT (m->swap, "memory", "memory.memsw.limit_in_bytes", "linux.resources.memory.swap")
          && (!m->kernel.set || set_kernel_memory (cgroup, m->kernel.value, error))
          && HAKO_CGROUP_SET_OPT (m->kernel_tcp, "memory", "memory.kmem.tcp.limit_in_bytes",
-                     "linux.resources.memory.kernelTCP")
+                                 "linux.resources.memory.kernelTCP")
          && HAKO_CGROUP_SET_OPT (m->swappiness, "memory", "memory.swappiness", "linux.resources.memory.swappiness")
          && HAKO_CGROUP_SET_OPT (m->disable_oom_killer, "memory", "memory.oom_control",
-                     "linux.resources.memory.disableOOMKiller")
+                                 "linux.resources.memory.disableOOMKiller")
          && HAKO_CGROUP_SET_OPT (m->use_hierarchy, "memory", "memory.use_hierarchy",
-                     "linux.resources.memory.useHierarchy");
+                                 "linux.resources.memory.useHierarchy");
 }
 
 static gboolean
@@ -63,7 +63,7 @@ apply_cpu (const HakoCgroup *cgroup, const HakoCpu *c, GError **error)
          && HAKO_CGROUP_SET_OPT (c->burst, "cpu", "cpu.cfs_burst_us", "linux.resources.cpu.burst")
          && HAKO_CGROUP_SET_OPT (c->realtime_period, "cpu", "cpu.rt_period_us", "linux.resources.cpu.realtimePeriod")
          && HAKO_CGROUP_SET_OPT (c->realtime_runtime, "cpu", "cpu.rt_runtime_us",
-                     "linux.resources.cpu.realtimeRuntime")
+                                 "linux.resources.cpu.realtimeRuntime")
          && HAKO_CGROUP_SET_OPT (c->idle, "cpu", "cpu.idle", "linux.resources.cpu.idle")
          && (c->cpus == NULL || hako_cgroup_fs_set (cgroup, "cpuset", "cpuset.cpus", c->cpus, "linux.resources.cpu.cpus", error))
          && (c->mems == NULL || hako_cgroup_fs_set (cgroup, "cpuset", "cpuset.mems", c->mems, "linux.resources.cpu.mems", error));
@@ -71,53 +71,38 @@ apply_cpu (const HakoCgroup *cgroup, const HakoCpu *c, GError **error)
 
 /* "c 1:3 rwm"; an absent (or Docker's -1) number is any. */
 static char *
-device_rule_text (char type, const HakoOptInt *major, const HakoOptInt *minor, const char *access)
+device_rule_text (const HakoDeviceRule *rule)
 {
-  g_autofree char *ma = major->set && major->value >= 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, major->value) : g_strdup ("*");
-  g_autofree char *mi = minor->set && minor->value >= 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, minor->value) : g_strdup ("*");
+  g_autofree char *major = rule->major.set && rule->major.value >= 0
+                               ? g_strdup_printf ("%" G_GINT64_FORMAT, rule->major.value)
+                               : g_strdup ("*");
+  g_autofree char *minor = rule->minor.set && rule->minor.value >= 0
+                               ? g_strdup_printf ("%" G_GINT64_FORMAT, rule->minor.value)
+                               : g_strdup ("*");
 
-  return g_strdup_printf ("%c %s:%s %s", type, ma, mi, access ? access : "rwm");
+  return g_strdup_printf ("%c %s:%s %s", rule->type ? rule->type : 'a', major, minor,
+                          rule->access ? rule->access : "rwm");
 }
-
-/* The devices every container gets, whatever its rules, as runc allows them
- * (config-linux.md, "Default Devices", and the pseudo-terminals). */
-static const struct
-{
-  char type;
-  gint64 major, minor; /* -1: any */
-} default_devices[] = {
-  { 'c', 1, 3 },   /* null */
-  { 'c', 1, 5 },   /* zero */
-  { 'c', 1, 7 },   /* full */
-  { 'c', 1, 8 },   /* random */
-  { 'c', 1, 9 },   /* urandom */
-  { 'c', 5, 0 },   /* tty */
-  { 'c', 5, 2 },   /* ptmx */
-  { 'c', 136, -1 }, /* pts */
-};
 
 static gboolean
 apply_devices (const HakoCgroup *cgroup, const HakoResources *r, GError **error)
 {
+  g_autoptr (GPtrArray) rules = NULL;
+
   if (r->n_devices == 0)
     return TRUE;
-  /* The rules start from nothing allowed, in their order, then the defaults. */
+  /* The rules start from nothing allowed. */
   if (!hako_cgroup_fs_set (cgroup, "devices", "devices.deny", "a", "linux.resources.devices", error))
     return FALSE;
-  for (guint i = 0; i < r->n_devices; i++)
+  rules = hako_cgroup_device_rules (r);
+  for (guint i = 0; i < rules->len; i++)
     {
-      const HakoDeviceRule *rule = &r->devices[i];
-      g_autofree char *text = device_rule_text (rule->type ? rule->type : 'a', &rule->major,
-                                                &rule->minor, rule->access);
-      g_autofree char *path = g_strdup_printf ("linux.resources.devices[%u]", i);
-      if (!hako_cgroup_fs_set (cgroup, "devices", rule->allow ? "devices.allow" : "devices.deny", text, path, error))
-        return FALSE;
-    }
-  for (gsize i = 0; i < G_N_ELEMENTS (default_devices); i++)
-    {
-      HakoOptInt major = { TRUE, default_devices[i].major }, minor = { TRUE, default_devices[i].minor };
-      g_autofree char *text = device_rule_text (default_devices[i].type, &major, &minor, "rwm");
-      if (!hako_cgroup_fs_set (cgroup, "devices", "devices.allow", text, "linux.resources.devices", error))
+      const HakoDeviceRule *rule = rules->pdata[i];
+      g_autofree char *text = device_rule_text (rule);
+      g_autofree char *path = i < r->n_devices ? g_strdup_printf ("linux.resources.devices[%u]", i)
+                                               : g_strdup ("linux.resources.devices");
+      if (!hako_cgroup_fs_set (cgroup, "devices", rule->allow ? "devices.allow" : "devices.deny", text,
+                               path, error))
         return FALSE;
     }
   return TRUE;

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include "cgroup-private.h"
 #include "error.h"
@@ -170,8 +171,8 @@ apply_unified (const HakoCgroup *cgroup, GHashTable *unified, GError **error)
   return TRUE;
 }
 
-/* Device rules are not written: cgroup v2 takes them only as an eBPF
- * program, which hako does not load yet. The container cannot make device
+/* Device rules become an eBPF program, which only root may load: without
+ * root they are not needed either, as the container cannot make device
  * nodes (it has no CAP_MKNOD in the initial user namespace) and sees only
  * those hako binds into it. Unified settings come last: they override. */
 gboolean
@@ -186,5 +187,8 @@ hako_cgroup_fs_apply_v2 (HakoCgroup *cgroup, const HakoResources *r, GError **er
              || set_limit (cgroup, "pids", "pids.max", r->pids_limit.value > 0 ? r->pids_limit.value : -1,
                            "linux.resources.pids.limit", error))
          && apply_block_io (cgroup, r->block_io, error) && hako_cgroup_fs_apply_hugetlb (cgroup, r, "max", error)
-         && hako_cgroup_fs_apply_rdma (cgroup, r, error) && apply_unified (cgroup, r->unified, error);
+         && hako_cgroup_fs_apply_rdma (cgroup, r, error)
+         && (geteuid () != 0
+             || hako_cgroup_fs_apply_v2_devices (hako_cgroup_controller_dir (cgroup, "devices"), r, error))
+         && apply_unified (cgroup, r->unified, error);
 }

@@ -336,6 +336,33 @@ hako_cgroup_fs_set_int (const HakoCgroup *cgroup, const char *controller, const 
   return hako_cgroup_fs_set (cgroup, controller, file, text, json_path, error);
 }
 
+/* The devices every container gets, whatever its rules, as runc allows them
+ * (config-linux.md, "Default Devices", and the pseudo-terminals). */
+#define DEFAULT_DEVICE(major_, minor_) \
+  { .allow = TRUE, .type = 'c', .major = { TRUE, major_ }, .minor = { minor_ >= 0, minor_ }, .access = (char *) "rwm" }
+static const HakoDeviceRule default_devices[] = {
+  DEFAULT_DEVICE (1, 3),    /* null */
+  DEFAULT_DEVICE (1, 5),    /* zero */
+  DEFAULT_DEVICE (1, 7),    /* full */
+  DEFAULT_DEVICE (1, 8),    /* random */
+  DEFAULT_DEVICE (1, 9),    /* urandom */
+  DEFAULT_DEVICE (5, 0),    /* tty */
+  DEFAULT_DEVICE (5, 2),    /* ptmx */
+  DEFAULT_DEVICE (136, -1), /* pts */
+};
+
+GPtrArray *
+hako_cgroup_device_rules (const HakoResources *r)
+{
+  GPtrArray *rules = g_ptr_array_new ();
+
+  for (guint i = 0; i < r->n_devices; i++)
+    g_ptr_array_add (rules, &r->devices[i]);
+  for (gsize i = 0; i < G_N_ELEMENTS (default_devices); i++)
+    g_ptr_array_add (rules, (gpointer) &default_devices[i]);
+  return rules;
+}
+
 /* The settings both versions write the same way, but for the name of
  * hugetlb's file: hugetlb.SIZE.SUFFIX. */
 gboolean

@@ -53,6 +53,14 @@ gboolean hako_cgroup_fs_set_int (const HakoCgroup *cgroup, const char *controlle
 #define HAKO_CGROUP_SET_OPT(opt, controller, file, path) \
   (!(opt).set || hako_cgroup_fs_set_int (cgroup, controller, file, (gint64) (opt).value, path, error))
 
+/* linux.resources.devices, then the default devices (allowed whatever the
+ * rules say, as runc does): after a "deny all", in this order. Borrowed. */
+GPtrArray *hako_cgroup_device_rules (const HakoResources *resources);
+/* The eBPF program (struct bpf_insn) for RULES on cgroup v2. */
+GArray *hako_cgroup_device_program (const GPtrArray *rules);
+/* Loads it for linux.resources.devices and attaches it to DIR. */
+gboolean hako_cgroup_fs_apply_v2_devices (const char *dir, const HakoResources *resources,
+                                          GError **error);
 gboolean hako_cgroup_fs_apply_hugetlb (const HakoCgroup *cgroup, const HakoResources *resources,
                                        const char *suffix, GError **error);
 gboolean hako_cgroup_fs_apply_rdma (const HakoCgroup *cgroup, const HakoResources *resources,

@@ -5,7 +5,7 @@
 # unenforced by annotation.
 . "$HAKO_TESTS_SRCDIR/integration/tap.sh"
 . "$HAKO_TESTS_SRCDIR/integration/bundle.sh"
-plan 28
+plan 30
 root="$TEST_TMP/state"
 h () { run_hako "$@"; }
 hr () { local status=$1; shift; run_hako "$status" --root "$root" "$@"; }
@@ -93,7 +93,7 @@ elif [ "$(stat -f -c %T /sys/fs/cgroup/unified 2>/dev/null)" = cgroup2fs ] && co
 else
   v2 () { false; }
 fi
-v2_tests="on cgroup v2, unified settings are written as they are|... and the container process is in the cgroup|kill --all KILL empties it through cgroup.kill|delete removes it|pids.max, where the controller is there, or an error naming it|on cgroup v2 too, pids.max stops a fork loop|net_cls settings are refused on cgroup v2"
+v2_tests="on cgroup v2, unified settings are written as they are|... and the container process is in the cgroup|kill --all KILL empties it through cgroup.kill|delete removes it|pids.max, where the controller is there, or an error naming it|on cgroup v2 too, pids.max stops a fork loop|on cgroup v2, the device filter denies what the rules deny, not the default devices|... and allows what they allow|net_cls settings are refused on cgroup v2"
 if [ "$(id -u)" != 0 ] || ! v2 true; then
   IFS='|'
   for t in $v2_tests; do
@@ -122,6 +122,11 @@ else
   else
     skip "on cgroup v2 too, pids.max stops a fork loop" "this v2 tree has no pids controller (a hybrid host's controllers are v1's)"
   fi
+  make_bundle dev '["sh", "-c", "echo x > /dev/null && echo null-ok; exec 3</dev/fuse && echo fuse-ok"]'
+  set_config dev "c['linux']['cgroupsPath'] = '$cg2/c25'; c['linux']['devices'] = [{'path': '/dev/fuse', 'type': 'c', 'major': 10, 'minor': 229, 'fileMode': 438}]; c['linux']['resources'] = {'devices': [{'allow': False, 'access': 'rwm'}]}"
+  ok "on cgroup v2, the device filter denies what the rules deny, not the default devices" v2 "'$HAKO' --root '$root' run -b dev c25 >out 2>err; grep -q null-ok out && ! grep -q fuse-ok out && grep -q 'Operation not permitted' err"
+  set_config dev "c['linux']['resources'] = {'devices': [{'allow': False, 'access': 'rwm'}, {'allow': True, 'type': 'c', 'major': 10, 'minor': 229, 'access': 'r'}]}"
+  ok "... and allows what they allow" v2 "'$HAKO' --root '$root' run -b dev c26 >out 2>err && grep -q fuse-ok out"
   set_config v2b "c['linux']['resources'] = {'network': {'classID': 1}}"
   ok "net_cls settings are refused on cgroup v2" v2 "! '$HAKO' --root '$root' create -b v2b c23 2>err && grep -qF 'linux.resources.network.classID: cgroup v2 has no such limit' err && [ ! -e /sys/fs/cgroup$cg2 ]"
 fi

@@ -2,6 +2,8 @@
  * hierarchies read from /proc/self/cgroup and /proc/self/mountinfo. */
 #include "config.h"
 
+#include <linux/bpf.h>
+
 #include "cgroup-private.h"
 
 static void
@@ -124,6 +126,48 @@ test_weights (void)
   g_assert_cmpuint (hako_cgroup_blkio_weight_to_io_weight (1000), ==, 10000);
 }
 
+/* The device filter: rules tried last to first, each failed test jumping
+ * to the next rule, nothing after a rule that matches everything. */
+static void
+test_device_program (void)
+{
+  HakoDeviceRule deny_all = { .allow = FALSE, .type = 'a' };
+  HakoDeviceRule fuse = { .allow = TRUE, .type = 'c', .major = { TRUE, 10 }, .minor = { TRUE, 229 }, .access = (char *) "r" };
+  HakoDeviceRule any_char = { .allow = TRUE, .type = 'c' };
+  g_autoptr (GPtrArray) rules = g_ptr_array_new ();
+  g_autoptr (GArray) program = NULL;
+  const struct bpf_insn *insns;
+
+  g_ptr_array_add (rules, &deny_all);
+  program = hako_cgroup_device_program (rules);
+  /* The prologue (6) and one verdict: deny. */
+  g_assert_cmpuint (program->len, ==, 8);
+  insns = (const struct bpf_insn *) program->data;
+  g_assert_cmpint (insns[6].imm, ==, 0);
+  g_assert_cmpint (insns[7].code, ==, BPF_JMP | BPF_EXIT);
+  g_clear_pointer (&program, g_array_unref);
+
+  g_ptr_array_add (rules, &fuse);
+  program = hako_cgroup_device_program (rules);
+  insns = (const struct bpf_insn *) program->data;
+  /* fuse first: type, access (3), major, minor, allow (2); then deny all. */
+  g_assert_cmpuint (program->len, ==, 6 + 8 + 2);
+  g_assert_cmpint (insns[6].code, ==, BPF_JMP | BPF_JNE | BPF_K);
+  g_assert_cmpint (insns[6].imm, ==, BPF_DEVCG_DEV_CHAR);
+  g_assert_cmpint (insns[6].off, ==, 7);
+  g_assert_cmpint (insns[8].imm, ==, BPF_DEVCG_ACC_WRITE | BPF_DEVCG_ACC_MKNOD);
+  g_assert_cmpint (insns[9].off, ==, 4);
+  g_assert_cmpint (insns[10].imm, ==, 10);
+  g_assert_cmpint (insns[11].imm, ==, 229);
+  g_assert_cmpint (insns[12].imm, ==, 1);
+  g_clear_pointer (&program, g_array_unref);
+
+  /* Before fuse (so tried after it), every char device: only the type test. */
+  g_ptr_array_insert (rules, 1, &any_char);
+  program = hako_cgroup_device_program (rules);
+  g_assert_cmpuint (program->len, ==, 6 + 8 + 3 + 2);
+}
+
 static void
 test_controller_dir (void)
 {
@@ -149,6 +193,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cgroup/v1-hierarchies", test_v1_hierarchies);
   g_test_add_func ("/cgroup/v2-hierarchy", test_v2_hierarchy);
   g_test_add_func ("/cgroup/weights", test_weights);
+  g_test_add_func ("/cgroup/device-program", test_device_program);
   g_test_add_func ("/cgroup/controller-dir", test_controller_dir);
   return g_test_run ();
 }
