@@ -39,6 +39,7 @@ hako_cli_parse_create (const char *command, const char *summary, const GOptionEn
                                   .pid_file = args->pid_file, .no_pivot = args->no_pivot,
                                   .no_new_keyring = args->no_new_keyring,
                                   .preserve_fds = args->preserve_fds,
-                                  .console_socket = args->console_socket };
+                                  .console_socket = args->console_socket,
+                                  .cgroup_manager = global->systemd_cgroup ? "systemd" : global->cgroup_manager };
   return TRUE;
 }

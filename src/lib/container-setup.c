@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "container-setup.h"
 #include "error.h"
 #include "fd-util.h"
@@ -62,6 +63,7 @@ struct HakoSetup
   char *device_dir;   /* where the runtime, as host root, makes linux.devices nodes */
   char *keyring_name; /* NULL with --no-new-keyring */
   int passed_fds;     /* fds from 3 on that the payload keeps (LISTEN_FDS + --preserve-fds) */
+  HakoCgroup *cgroup; /* NULL without a cgroup manager */
 };
 
 /* ---- in the children: async-signal-safe only ---- */
@@ -234,6 +236,10 @@ run_first_child (HakoSetup *setup)
   close (setup->lock_fd);
   /* Nothing of a setup may outlive a runtime killed half-way. */
   prctl (PR_SET_PDEATHSIG, SIGKILL);
+  /* In its cgroup before anything else: a cgroup namespace made below then
+   * has the container's cgroup as its root, and nothing escapes a limit. */
+  if (setup->cgroup && read (setup->control_fd, &byte, 1) != 1)
+    _exit (1); /* the runtime could not place it, and reports why */
   setup->listen_fd = listen_exec_socket (setup);
   if (setup->listen_fd < 0)
     child_fail_errno (setup, HAKO_CHILD_STAGE_SYNC, STEP_EXEC_SOCKET);
@@ -420,6 +426,23 @@ warn_unknown_capabilities (const HakoCapabilities *caps)
                       (const char *) caps->unknown->pdata[i]);
 }
 
+/* The container's cgroup, or none: then limits are refused unless accepted
+ * unenforced (unsupported.c). */
+static gboolean
+setup_cgroup (HakoSetup *setup, const HakoSetupOptions *options, GError **error)
+{
+  HakoCgroupManager manager;
+  const HakoLinux *linux_ = setup->spec->linux_;
+  g_autofree char *why_none = NULL;
+
+  if (!hako_cgroup_manager_choose (options->cgroup_manager, &manager, &why_none, error))
+    return FALSE;
+  if (manager == HAKO_CGROUP_MANAGER_NONE)
+    return hako_unsupported_check (setup->spec, why_none, error);
+  setup->cgroup = hako_cgroup_new (manager, options->id, linux_ ? linux_->cgroups_path : NULL, error);
+  return setup->cgroup != NULL;
+}
+
 /* process.terminal: a console socket to send the pty to, and its size. */
 static gboolean
 setup_console (HakoSetup *setup, const HakoSetupOptions *options, GError **error)
@@ -475,7 +498,7 @@ hako_setup_new (const char *config, gsize config_len, const HakoSetupOptions *op
       g_prefix_error (error, "config.json: ");
       return NULL;
     }
-  if (!hako_lsm_check (setup->spec, "/sys", error) || !hako_unsupported_check (setup->spec, error)
+  if (!hako_lsm_check (setup->spec, "/sys", error) || !setup_cgroup (setup, options, error)
       || !setup_console (setup, options, error))
     return NULL;
   setup->passed_fds = listen_fds_for_container (setup->spec) + options->preserve_fds;
@@ -527,6 +550,7 @@ hako_setup_free (HakoSetup *setup)
   g_clear_pointer (&setup->mounts, hako_mount_plan_free);
   g_clear_pointer (&setup->process, hako_process_plan_free);
   g_clear_pointer (&setup->seccomp, hako_seccomp_plan_free);
+  g_clear_pointer (&setup->cgroup, hako_cgroup_free);
   g_free (setup->rootfs);
   g_free (setup->state_dir);
   g_free (setup->keyring_name);
@@ -551,6 +575,21 @@ const char *
 hako_setup_get_rootfs (const HakoSetup *setup)
 {
   return setup->rootfs;
+}
+
+/* The cgroup exists, and the state says so, before any process. */
+static gboolean
+create_cgroup (HakoSetup *setup, const char *root, HakoState *state, GError **error)
+{
+  if (!hako_cgroup_create (setup->cgroup, error))
+    return FALSE;
+  state->cgroup_manager = g_strdup (hako_cgroup_manager_name (setup->cgroup));
+  state->cgroup_paths = g_strdupv ((char **) hako_cgroup_paths (setup->cgroup));
+  state->cgroup_created = g_strdupv ((char **) hako_cgroup_created (setup->cgroup));
+  if (hako_state_save (root, state, error))
+    return TRUE;
+  hako_cgroup_destroy (setup->cgroup, NULL);
+  return FALSE;
 }
 
 static void
@@ -594,6 +633,12 @@ handle_report (HakoSetup *setup, const HakoReport *r, pid_t first_child,
              && hako_hooks_run (setup->spec, HAKO_HOOK_CREATE_RUNTIME, json, error)
              && hako_message_write (control_fd, json, error);
     case HAKO_REPORT_READY:
+      /* Limits once the setup is done, as runc sets them: the setup's own
+       * processes count against pids.max, and it opens devices the rules
+       * may deny the payload. */
+      if (setup->cgroup && setup->spec->linux_
+          && !hako_cgroup_apply (setup->cgroup, setup->spec->linux_->resources, error))
+        return FALSE;
       *done = TRUE;
       return TRUE;
     default:
@@ -651,15 +696,31 @@ clone_container_process (HakoSetup *setup)
   return pid;
 }
 
-/* Once the cloned container process exists: its maps, then its go, and its pid on record. */
+/* Once the cloned container process exists: its cgroup and maps, then its
+ * go (it makes its cgroup namespace after it), and its pid on record. */
 static gboolean
 start_cloned_process (HakoSetup *setup, pid_t pid, const HakoUsernsMappings *mappings,
                       const char *root, HakoState *state, int control_fd, GError **error)
 {
   state->pid = pid;
   state->pid_start = hako_process_start_time (pid);
-  return hako_userns_write_maps (pid, &mappings->uids, &mappings->gids, error)
+  return (!setup->cgroup || hako_cgroup_place (setup->cgroup, pid, error))
+         && hako_userns_write_maps (pid, &mappings->uids, &mappings->gids, error)
          && hako_fd_write_all (control_fd, "", 1, error) && hako_state_save (root, state, error);
+}
+
+static gboolean
+open_pipes (int report_pipe[2], int control_pipe[2], GError **error)
+{
+  if (pipe2 (report_pipe, O_CLOEXEC) < 0)
+    return hako_error_set_errno (error, errno, "pipe");
+  if (pipe2 (control_pipe, O_CLOEXEC) < 0)
+    {
+      close (report_pipe[0]);
+      close (report_pipe[1]);
+      return hako_error_set_errno (error, errno, "pipe");
+    }
+  return TRUE;
 }
 
 gboolean
@@ -679,17 +740,13 @@ hako_setup_spawn (HakoSetup *setup, const char *root, HakoState *state, int lock
       || !hako_mount_plan_open_idmapped (setup->mounts, setup->namespaces.join_fds[HAKO_NS_USER],
                                          &mappings.uids, &mappings.gids, error))
     return FALSE;
-  if (pipe2 (report_pipe, O_CLOEXEC) < 0)
+  if ((setup->cgroup && !create_cgroup (setup, root, state, error))
+      || !open_pipes (report_pipe, control_pipe, error))
     {
       hako_mount_plan_close_idmapped (setup->mounts);
-      return hako_error_set_errno (error, errno, "pipe");
-    }
-  if (pipe2 (control_pipe, O_CLOEXEC) < 0)
-    {
-      hako_mount_plan_close_idmapped (setup->mounts);
-      close (report_pipe[0]);
-      close (report_pipe[1]);
-      return hako_error_set_errno (error, errno, "pipe");
+      if (setup->cgroup)
+        hako_cgroup_destroy (setup->cgroup, NULL);
+      return FALSE;
     }
   setup->report_fd = report_pipe[1];
   setup->control_fd = control_pipe[0];
@@ -703,8 +760,11 @@ hako_setup_spawn (HakoSetup *setup, const char *root, HakoState *state, int lock
   hako_mount_plan_close_idmapped (setup->mounts);
   if (first_child < 0)
     hako_error_set_errno (error, errno, "fork");
-  else if (cloned < 0
-           || start_cloned_process (setup, cloned, &mappings, root, state, control_pipe[1], error))
+  else if (cloned > 0
+               ? start_cloned_process (setup, cloned, &mappings, root, state, control_pipe[1], error)
+               : (!setup->cgroup
+                  || (hako_cgroup_place (setup->cgroup, first_child, error)
+                      && hako_fd_write_all (control_pipe[1], "", 1, error))))
     while (!done && hako_report_read (report_pipe[0], &r, NULL, error)
            && handle_report (setup, &r, first_child, &mappings, root, state, control_pipe[1],
                              &done, error))
@@ -719,5 +779,7 @@ hako_setup_spawn (HakoSetup *setup, const char *root, HakoState *state, int lock
       return TRUE;
     }
   kill_and_reap (first_child, state->pid);
+  if (setup->cgroup)
+    hako_cgroup_destroy (setup->cgroup, NULL);
   return FALSE;
 }

@@ -2,13 +2,17 @@
  * that waits, set up, for `start`. The runtime prepares every plan first;
  * the children then only run async-signal-safe code:
  *
- *   runtime ──fork──> first child: unshare(CLONE_NEWUSER) ─ USERNS_READY
+ *   runtime makes the cgroup, applies nothing yet
+ *   runtime ──fork──> first child: waits (with a cgroup) until the runtime
+ *     moved it into the cgroup, before any namespace exists
+ *                     first child: unshare(CLONE_NEWUSER) ─ USERNS_READY
  *     writes the maps ─────────────> the config's other namespaces, fork
  *                                      └─> container process ─ PID
  *                                          mounts ─ BEFORE_PIVOT (with create hooks)
  *     prestart, createRuntime hooks; state ─> createContainer hooks; sysctl...
  *                                          masked paths, pivot_root, identity
  *                                          listen on exec.sock ─ READY
+ *     writes linux.resources into the cgroup, as runc after its setup
  *   `start` connects, sends the state ──> startContainer hooks, exec
  *   (the connection closes on exec, or carries the error report) */
 #pragma once
@@ -32,6 +36,7 @@ typedef struct
   guint preserve_fds;    /* fds 3.. (after any LISTEN_FDS) passed to the container */
   int console_fd;        /* where the pty master of process.terminal goes, or -1 */
   gboolean console_offered; /* console_fd is a foreground run's, for a terminal if any */
+  const char *cgroup_manager; /* --cgroup-manager, or NULL for the default */
 } HakoSetupOptions;
 
 /* Parses CONFIG (the bytes of the bundle's config.json) and prepares every plan. */
@@ -45,9 +50,9 @@ const HakoSpec *hako_setup_get_spec (const HakoSetup *setup);
 HakoSpec *hako_setup_steal_spec (HakoSetup *setup);
 const char *hako_setup_get_rootfs (const HakoSetup *setup);
 
-/* Runs the setup. STATE (status creating) gets the container's pid as soon
- * as it exists and is saved under ROOT then, so that `delete --force` can
- * always find what is left. LOCK_FD is closed in the children. Returns
+/* Runs the setup. STATE (status creating) gets the container's cgroup and
+ * pid as soon as they exist and is saved under ROOT then, so that `delete
+ * --force` can always find what is left. LOCK_FD is closed in the children. Returns
  * FALSE with everything started killed. */
 gboolean hako_setup_spawn (HakoSetup *setup, const char *root, HakoState *state, int lock_fd,
                            GError **error);

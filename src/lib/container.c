@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include "cgroup.h"
 #include "container-setup.h"
 #include "container.h"
 #include "error.h"
@@ -50,6 +51,22 @@ load_saved_config (const char *root, const char *id, GError **error)
 
 /* SPEC_OUT (may be NULL): the parsed config, for `run` to start and delete
  * with, instead of parsing the saved copy again. */
+/* The cgroup STATE records, or NULL. */
+static HakoCgroup *
+state_cgroup (const HakoState *state)
+{
+  return hako_cgroup_from_state (state->cgroup_manager, (const char *const *) state->cgroup_paths,
+                                 (const char *const *) state->cgroup_created);
+}
+
+static gboolean
+destroy_cgroup (const HakoState *state, GError **error)
+{
+  g_autoptr (HakoCgroup) cgroup = state_cgroup (state);
+
+  return cgroup == NULL || hako_cgroup_destroy (cgroup, error);
+}
+
 static gboolean
 create_locked (const HakoCreateOptions *options, int offered_console_fd, int lock_fd,
                HakoSpec **spec_out, GError **error)
@@ -75,7 +92,8 @@ create_locked (const HakoCreateOptions *options, int offered_console_fd, int loc
                                       .no_new_keyring = options->no_new_keyring,
                                       .preserve_fds = options->preserve_fds,
                                       .console_fd = console_fd >= 0 ? console_fd : offered_console_fd,
-                                      .console_offered = console_fd < 0 };
+                                      .console_offered = console_fd < 0,
+                                      .cgroup_manager = options->cgroup_manager };
   setup = hako_setup_new (config, config_len, &setup_options, error);
   if (setup == NULL)
     return FALSE;
@@ -105,6 +123,7 @@ create_locked (const HakoCreateOptions *options, int offered_console_fd, int loc
       || (options->pid_file && !write_pid_file (options->pid_file, state->pid, error)))
     {
       kill (state->pid, SIGKILL);
+      destroy_cgroup (state, NULL);
       return FALSE;
     }
   if (spec_out)
@@ -346,7 +365,13 @@ hako_container_kill (const char *root, const char *id, int signal_number, gboole
   if (!signal_container_process (state, signal_number, error))
     return FALSE;
   if (all)
-    signal_pid_namespace (state, signal_number);
+    {
+      g_autoptr (HakoCgroup) cgroup = state_cgroup (state);
+      signal_pid_namespace (state, signal_number);
+      /* Without a pid namespace of its own, only the cgroup knows them all. */
+      if (cgroup)
+        hako_cgroup_signal_all (cgroup, signal_number);
+    }
   return TRUE;
 }
 
@@ -416,6 +441,9 @@ delete_locked (const char *root, const char *id, gboolean force, const HakoSpec 
       if (!wait_gone (state, error))
         return FALSE;
     }
+  /* Kept with the state when it fails, so that delete can be tried again. */
+  if (!destroy_cgroup (state, error))
+    return FALSE;
   run_poststop_hooks (root, state, spec);
   hako_state_remove (root, id);
   return TRUE;

@@ -16,6 +16,7 @@ typedef struct
   gboolean no_new_keyring;
   guint preserve_fds;
   const char *console_socket; /* --console-socket PATH, for process.terminal */
+  const char *cgroup_manager; /* --cgroup-manager (systemd for --systemd-cgroup), or NULL */
 } HakoCreateOptions;
 
 /* Creates the container and leaves its process waiting for `start`. */

@@ -114,9 +114,10 @@ add_linux (JsonBuilder *builder)
 
   json_builder_set_member_name (builder, "cgroup");
   json_builder_begin_object (builder);
-  /* No cgroup manager yet: limits are refused (see unsupported.c). */
-  add_bool_member (builder, "v1", FALSE);
-  add_bool_member (builder, "v2", FALSE);
+  /* The cgroupfs manager writes v1 and v2; no systemd manager yet
+   * (without a cgroup, limits are refused: unsupported.c). */
+  add_bool_member (builder, "v1", TRUE);
+  add_bool_member (builder, "v2", TRUE);
   add_bool_member (builder, "systemd", FALSE);
   add_bool_member (builder, "systemdUser", FALSE);
   add_bool_member (builder, "rdma", FALSE);

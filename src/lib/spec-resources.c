@@ -205,15 +205,16 @@ parse_throttle (JsonObject *object, const char *path, gpointer element, GError *
   return TRUE;
 }
 
+const char *const hako_throttle_member_names[HAKO_THROTTLE_N_KINDS] = {
+  [HAKO_THROTTLE_READ_BPS] = "throttleReadBpsDevice",
+  [HAKO_THROTTLE_WRITE_BPS] = "throttleWriteBpsDevice",
+  [HAKO_THROTTLE_READ_IOPS] = "throttleReadIOPSDevice",
+  [HAKO_THROTTLE_WRITE_IOPS] = "throttleWriteIOPSDevice",
+};
+
 static gboolean
 parse_block_io (JsonObject *object, const char *path, gpointer element, GError **error)
 {
-  static const char *const throttle_members[HAKO_THROTTLE_N_KINDS] = {
-    [HAKO_THROTTLE_READ_BPS] = "throttleReadBpsDevice",
-    [HAKO_THROTTLE_WRITE_BPS] = "throttleWriteBpsDevice",
-    [HAKO_THROTTLE_READ_IOPS] = "throttleReadIOPSDevice",
-    [HAKO_THROTTLE_WRITE_IOPS] = "throttleWriteIOPSDevice",
-  };
   HakoBlockIo *block_io = element;
 
   if (!read_weight (object, path, "weight", &block_io->weight, error)
@@ -224,7 +225,7 @@ parse_block_io (JsonObject *object, const char *path, gpointer element, GError *
                                         &block_io->n_weight_devices, error))
     return FALSE;
   for (int kind = 0; kind < HAKO_THROTTLE_N_KINDS; kind++)
-    if (!hako_spec_parse_object_array (object, path, throttle_members[kind],
+    if (!hako_spec_parse_object_array (object, path, hako_throttle_member_names[kind],
                                        sizeof (HakoBlockIoThrottle), parse_throttle,
                                        (gpointer *) &block_io->throttles[kind],
                                        &block_io->n_throttles[kind], error))

@@ -218,6 +218,9 @@ typedef enum
   HAKO_THROTTLE_N_KINDS
 } HakoThrottleKind;
 
+/* Their members in linux.resources.blockIO ("throttleReadBpsDevice"). */
+extern const char *const hako_throttle_member_names[HAKO_THROTTLE_N_KINDS];
+
 typedef struct
 {
   HakoOptUint weight, leaf_weight;

@@ -35,6 +35,9 @@ hako_state_free (HakoState *state)
   g_free (state->rootfs);
   g_free (state->created);
   g_clear_pointer (&state->annotations, g_hash_table_unref);
+  g_free (state->cgroup_manager);
+  g_strfreev (state->cgroup_paths);
+  g_strfreev (state->cgroup_created);
   g_free (state);
 }
 
@@ -119,6 +122,16 @@ add_string (JsonBuilder *builder, const char *member, const char *value)
 }
 
 static void
+add_strv (JsonBuilder *builder, const char *member, char **values)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_begin_array (builder);
+  for (char **v = values; v && *v; v++)
+    json_builder_add_string_value (builder, *v);
+  json_builder_end_array (builder);
+}
+
+static void
 add_annotations (JsonBuilder *builder, GHashTable *annotations)
 {
   GHashTableIter iter;
@@ -170,6 +183,12 @@ record_to_json (const HakoState *state)
   add_state_members (builder, state, state->recorded, state->pid);
   json_builder_set_member_name (builder, "pidStartTime");
   json_builder_add_int_value (builder, (gint64) state->pid_start);
+  if (state->cgroup_manager)
+    {
+      add_string (builder, "cgroupManager", state->cgroup_manager);
+      add_strv (builder, "cgroupPaths", state->cgroup_paths);
+      add_strv (builder, "cgroupCreated", state->cgroup_created);
+    }
   json_builder_end_object (builder);
   return to_json (builder, FALSE);
 }
@@ -211,7 +230,13 @@ record_from_json (JsonObject *object, HakoState *state, GError **error)
       || !hako_json_member_string (object, "", "rootfs", HAKO_JSON_REQUIRED, &state->rootfs, error)
       || !hako_json_member_string (object, "", "created", HAKO_JSON_REQUIRED, &state->created,
                                    error)
-      || !hako_json_member_string_map (object, "", "annotations", &state->annotations, error))
+      || !hako_json_member_string_map (object, "", "annotations", &state->annotations, error)
+      || !hako_json_member_string (object, "", "cgroupManager", HAKO_JSON_OPTIONAL,
+                                   &state->cgroup_manager, error)
+      || !hako_json_member_strv (object, "", "cgroupPaths", HAKO_JSON_OPTIONAL,
+                                 &state->cgroup_paths, error)
+      || !hako_json_member_strv (object, "", "cgroupCreated", HAKO_JSON_OPTIONAL,
+                                 &state->cgroup_created, error))
     return FALSE;
   for (guint i = 0; i < G_N_ELEMENTS (status_names); i++)
     if (g_str_equal (status, status_names[i]))

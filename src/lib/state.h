@@ -34,6 +34,9 @@ typedef struct
   char *created;     /* RFC 3339 */
   uid_t owner;       /* the creator, as runc: whoever owns the state dir */
   GHashTable *annotations; /* may be NULL */
+  char *cgroup_manager; /* NULL without a cgroup */
+  GStrv cgroup_paths;   /* the container's cgroup directories */
+  GStrv cgroup_created; /* the directories create made, parents first */
 } HakoState;
 
 void hako_state_free (HakoState *state);

@@ -31,7 +31,7 @@ first_limit (const HakoResources *r)
 }
 
 gboolean
-hako_unsupported_check (const HakoSpec *spec, GError **error)
+hako_unsupported_check (const HakoSpec *spec, const char *why_no_cgroup, GError **error)
 {
   const HakoLinux *linux_ = spec->linux_;
   const char *limit = linux_ && linux_->resources ? first_limit (linux_->resources) : NULL;
@@ -42,8 +42,8 @@ hako_unsupported_check (const HakoSpec *spec, GError **error)
   if (limit && g_strcmp0 (accepted, "accept") != 0)
     {
       g_set_error (error, HAKO_ERROR, HAKO_ERROR_UNSUPPORTED,
-                   _("config.json: %s: this hako does not manage cgroups yet, so nothing would enforce the limit: remove linux.resources limits, or accept them unenforced with the annotation %s=accept"),
-                   limit, HAKO_ANNOTATION_UNENFORCED_LIMITS);
+                   _("config.json: %s: no cgroup can enforce this limit here (%s): remove the limit, or accept it unenforced with the annotation %s=accept"),
+                   limit, why_no_cgroup, HAKO_ANNOTATION_UNENFORCED_LIMITS);
       return FALSE;
     }
   if (limit)

@@ -4,7 +4,7 @@
 # --no-pivot, and labels the host cannot apply.
 . "$HAKO_TESTS_SRCDIR/integration/tap.sh"
 . "$HAKO_TESTS_SRCDIR/integration/bundle.sh"
-plan 32
+plan 30
 root="$TEST_TMP/state"
 hk () { local status=$1; shift; run_hako "$status" --root "$root" "$@"; }
 no_containers () { [ -z "$("$HAKO" --root "$root" list -q)" ] && [ -z "$(ls "$root" 2>/dev/null)" ]; }
@@ -87,10 +87,6 @@ set_config b "c['process']['noNewPrivileges'] = False"
 ok "... also without noNewPrivileges (loaded while the container's root still may)" sh -c "'$HAKO' --root '$root' run --bundle b sc2 | grep -q 'Operation not permitted'"
 set_config b "c['linux']['seccomp'] = {'defaultAction': 'SCMP_ACT_NOTIFY', 'listenerPath': '/run/listener.sock'}"
 ok "SCMP_ACT_NOTIFY is refused until hako has a listener, naming the field" sh -c "! '$HAKO' --root '$root' run --bundle b sc3 2>err.txt && grep -q 'linux.seccomp.defaultAction' err.txt"
-set_config b "c['linux'].pop('seccomp'); c['process']['noNewPrivileges'] = True; c['linux']['resources'] = {'memory': {'limit': 67108864}, 'devices': [{'allow': False, 'access': 'rwm'}]}"
-ok "a memory limit nothing enforces is refused, naming the annotation" sh -c "! '$HAKO' --root '$root' run --bundle b mem 2>err.txt && grep -q 'org.hako.cgroup.unenforced=accept' err.txt"
-set_config b "c.setdefault('annotations', {})['org.hako.cgroup.unenforced'] = 'accept'"
-ok "... and runs, with a warning, once the user accepts it unenforced" sh -c "'$HAKO' --root '$root' run --bundle b mem 2>err.txt && grep -q 'not enforced' err.txt"
 
 # As real root: device nodes of linux.devices, and namespaces the host made.
 cp base.json b/config.json

@@ -59,6 +59,7 @@ test_linux (void)
   JsonArray *caps = json_object_get_array_member (linux_, "capabilities");
   JsonObject *seccomp = json_object_get_object_member (linux_, "seccomp");
   JsonObject *extensions = json_object_get_object_member (linux_, "mountExtensions");
+  JsonObject *cgroup = json_object_get_object_member (linux_, "cgroup");
 
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (linux_, "namespaces")), ==, HAKO_NS_N_KINDS);
   g_assert_cmpuint (json_array_get_length (caps), ==, hako_capability_last () + 1);
@@ -68,6 +69,12 @@ test_linux (void)
   g_assert_true (array_has (json_object_get_array_member (seccomp, "archs"), "SCMP_ARCH_X86_64"));
   g_assert_true (array_has (json_object_get_array_member (seccomp, "supportedFlags"), "SECCOMP_FILTER_FLAG_TSYNC"));
   g_assert_true (json_object_get_boolean_member (json_object_get_object_member (extensions, "idmap"), "enabled"));
+  /* The cgroupfs manager writes v1 and v2; no systemd manager yet. */
+  g_assert_true (json_object_get_boolean_member (cgroup, "v1"));
+  g_assert_true (json_object_get_boolean_member (cgroup, "v2"));
+  g_assert_false (json_object_get_boolean_member (cgroup, "systemd"));
+  g_assert_false (json_object_get_boolean_member (cgroup, "systemdUser"));
+  g_assert_false (json_object_get_boolean_member (cgroup, "rdma"));
 }
 
 int

@@ -1,0 +1,218 @@
+#include "config.h"
+
+#include <string.h>
+#include <unistd.h>
+
+#include "cgroup-private.h"
+#include "error.h"
+#include "i18n.h"
+#include "log.h"
+
+gboolean
+hako_cgroup_manager_choose (const char *requested, HakoCgroupManager *out, char **why_none,
+                            GError **error)
+{
+  *out = HAKO_CGROUP_MANAGER_NONE;
+  *why_none = NULL;
+  if (g_strcmp0 (requested, "systemd") == 0)
+    {
+      g_set_error (error, HAKO_ERROR, HAKO_ERROR_UNSUPPORTED,
+                   _("--cgroup-manager systemd: this hako does not drive systemd yet: use --cgroup-manager cgroupfs (as root, or with a cgroup v2 subtree you can write), or disabled"));
+      return FALSE;
+    }
+  if (g_strcmp0 (requested, "disabled") == 0)
+    {
+      *why_none = g_strdup (_("--cgroup-manager disabled"));
+      return TRUE;
+    }
+  if (hako_cgroup_fs_usable (why_none))
+    *out = HAKO_CGROUP_MANAGER_CGROUPFS;
+  else
+    hako_log_debug ("no cgroup: %s", *why_none);
+  return TRUE;
+}
+
+static HakoCgroup *
+cgroup_alloc (const HakoCgroupOps *ops)
+{
+  HakoCgroup *cgroup = g_new0 (HakoCgroup, 1);
+
+  cgroup->ops = ops;
+  cgroup->dirs = g_array_new (FALSE, TRUE, sizeof (HakoCgroupDir));
+  cgroup->created = g_ptr_array_new_with_free_func (g_free);
+  return cgroup;
+}
+
+HakoCgroup *
+hako_cgroup_new (HakoCgroupManager manager, const char *id, const char *cgroups_path,
+                 GError **error)
+{
+  g_autoptr (HakoCgroup) cgroup = NULL;
+
+  g_return_val_if_fail (manager == HAKO_CGROUP_MANAGER_CGROUPFS, NULL);
+  cgroup = cgroup_alloc (&hako_cgroup_fs_ops);
+  if (!hako_cgroup_fs_resolve (cgroup, id, cgroups_path, error))
+    return NULL;
+  return g_steal_pointer (&cgroup);
+}
+
+HakoCgroup *
+hako_cgroup_from_state (const char *manager, const char *const *paths, const char *const *created)
+{
+  HakoCgroup *cgroup;
+
+  if (g_strcmp0 (manager, hako_cgroup_fs_ops.name) != 0)
+    return NULL;
+  cgroup = cgroup_alloc (&hako_cgroup_fs_ops);
+  /* Only signal_all and destroy run on a cgroup from the state: they need
+   * the directories, not which controllers each holds. */
+  for (const char *const *p = paths; p && *p; p++)
+    hako_cgroup_add_dir (cgroup, *p, NULL);
+  for (const char *const *c = created; c && *c; c++)
+    g_ptr_array_add (cgroup->created, g_strdup (*c));
+  return cgroup;
+}
+
+void
+hako_cgroup_free (HakoCgroup *cgroup)
+{
+  if (cgroup == NULL)
+    return;
+  for (guint i = 0; i < cgroup->dirs->len; i++)
+    {
+      HakoCgroupDir *d = &g_array_index (cgroup->dirs, HakoCgroupDir, i);
+      g_free (d->dir);
+      g_strfreev (d->controllers);
+    }
+  g_array_unref (cgroup->dirs);
+  g_ptr_array_unref (cgroup->created);
+  g_clear_pointer (&cgroup->path_view, g_ptr_array_unref);
+  g_clear_pointer (&cgroup->created_view, g_ptr_array_unref);
+  g_free (cgroup);
+}
+
+void
+hako_cgroup_add_dir (HakoCgroup *cgroup, const char *dir, const char *const *controllers)
+{
+  HakoCgroupDir d = { .dir = g_strdup (dir), .controllers = g_strdupv ((char **) controllers) };
+
+  g_array_append_val (cgroup->dirs, d);
+}
+
+const char *
+hako_cgroup_controller_dir (const HakoCgroup *cgroup, const char *controller)
+{
+  for (guint i = 0; i < cgroup->dirs->len; i++)
+    {
+      const HakoCgroupDir *d = &g_array_index (cgroup->dirs, HakoCgroupDir, i);
+      if (d->controllers == NULL || g_strv_contains ((const char *const *) d->controllers, controller))
+        return d->dir;
+    }
+  return NULL;
+}
+
+gboolean
+hako_cgroup_is_v2 (const HakoCgroup *cgroup)
+{
+  return cgroup->dirs->len == 1 && g_array_index (cgroup->dirs, HakoCgroupDir, 0).controllers == NULL;
+}
+
+const char *
+hako_cgroup_manager_name (const HakoCgroup *cgroup)
+{
+  return cgroup->ops->name;
+}
+
+const char *const *
+hako_cgroup_paths (const HakoCgroup *cgroup)
+{
+  HakoCgroup *self = (HakoCgroup *) cgroup;
+
+  g_clear_pointer (&self->path_view, g_ptr_array_unref);
+  self->path_view = g_ptr_array_new ();
+  for (guint i = 0; i < cgroup->dirs->len; i++)
+    g_ptr_array_add (self->path_view, g_array_index (cgroup->dirs, HakoCgroupDir, i).dir);
+  g_ptr_array_add (self->path_view, NULL);
+  return (const char *const *) self->path_view->pdata;
+}
+
+const char *const *
+hako_cgroup_created (const HakoCgroup *cgroup)
+{
+  HakoCgroup *self = (HakoCgroup *) cgroup;
+
+  g_clear_pointer (&self->created_view, g_ptr_array_unref);
+  self->created_view = g_ptr_array_new ();
+  for (guint i = 0; i < cgroup->created->len; i++)
+    g_ptr_array_add (self->created_view, cgroup->created->pdata[i]);
+  g_ptr_array_add (self->created_view, NULL);
+  return (const char *const *) self->created_view->pdata;
+}
+
+gboolean
+hako_cgroup_create (HakoCgroup *cgroup, GError **error)
+{
+  return cgroup->ops->create (cgroup, error);
+}
+
+gboolean
+hako_cgroup_place (HakoCgroup *cgroup, pid_t pid, GError **error)
+{
+  return cgroup->ops->place (cgroup, pid, error);
+}
+
+gboolean
+hako_cgroup_apply (HakoCgroup *cgroup, const HakoResources *resources, GError **error)
+{
+  return resources == NULL || cgroup->ops->apply (cgroup, resources, error);
+}
+
+void
+hako_cgroup_signal_all (HakoCgroup *cgroup, int signal_number)
+{
+  cgroup->ops->signal_all (cgroup, signal_number);
+}
+
+gboolean
+hako_cgroup_destroy (HakoCgroup *cgroup, GError **error)
+{
+  return cgroup->ops->destroy (cgroup, error);
+}
+
+char *
+hako_cgroup_clean_path (const char *cgroups_path, const char *id, gboolean *absolute)
+{
+  g_autoptr (GPtrArray) parts = g_ptr_array_new ();
+  g_auto (GStrv) components = NULL;
+
+  if (cgroups_path == NULL || *cgroups_path == '\0')
+    cgroups_path = id;
+  *absolute = cgroups_path[0] == '/';
+  components = g_strsplit (cgroups_path, "/", -1);
+  for (char **c = components; *c; c++)
+    {
+      if (**c == '\0' || g_str_equal (*c, "."))
+        continue;
+      if (g_str_equal (*c, ".."))
+        {
+          /* As runc's CleanPath: ".." never climbs above the root. */
+          if (parts->len > 0)
+            g_ptr_array_remove_index (parts, parts->len - 1);
+          continue;
+        }
+      g_ptr_array_add (parts, *c);
+    }
+  g_ptr_array_add (parts, NULL);
+  return g_strjoinv ("/", (char **) parts->pdata);
+}
+
+gboolean
+hako_cgroup_path_is_systemd_form (const char *path)
+{
+  g_auto (GStrv) fields = NULL;
+
+  if (path == NULL || *path == '/' || strchr (path, '/') != NULL)
+    return FALSE;
+  fields = g_strsplit (path, ":", -1);
+  return g_strv_length (fields) == 3;
+}
