@@ -61,6 +61,7 @@ struct HakoSetup
   char *device_dir;   /* where the runtime, as host root, makes linux.devices nodes */
   char *keyring_name; /* NULL with --no-new-keyring */
   int passed_fds;     /* fds from 3 on that the payload keeps (LISTEN_FDS + --preserve-fds) */
+  int userns_fd, netns_fd; /* the container process's, for the network (see net-tap.h) */
 };
 
 /* ---- in the children: async-signal-safe only ---- */
@@ -434,6 +435,7 @@ hako_setup_new (const char *config, gsize config_len, const HakoSetupOptions *op
   const HakoLinux *linux_;
 
   setup->report_fd = setup->control_fd = setup->lock_fd = setup->listen_fd = setup->console_fd = -1;
+  setup->userns_fd = setup->netns_fd = -1;
   for (int kind = 0; kind < HAKO_NS_N_KINDS; kind++)
     setup->namespaces.join_fds[kind] = -1;
   setup->spec = hako_spec_load_data (config, config_len, error);
@@ -500,6 +502,10 @@ hako_setup_free (HakoSetup *setup)
   g_free (setup->keyring_name);
   g_free (setup->device_dir);
   g_free (setup->message);
+  if (setup->userns_fd >= 0)
+    close (setup->userns_fd);
+  if (setup->netns_fd >= 0)
+    close (setup->netns_fd);
   g_free (setup);
 }
 
@@ -513,6 +519,19 @@ const char *
 hako_setup_get_rootfs (const HakoSetup *setup)
 {
   return setup->rootfs;
+}
+
+static int
+open_namespace (pid_t pid, const char *name)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/ns/%s", (int) pid, name);
+  return open (path, O_RDONLY | O_CLOEXEC);
+}
+
+int
+hako_setup_get_namespace_fd (const HakoSetup *setup, const char *name)
+{
+  return g_str_equal (name, "user") ? setup->userns_fd : setup->netns_fd;
 }
 
 static void
@@ -545,6 +564,10 @@ handle_report (HakoSetup *setup, const HakoReport *r, pid_t first_child,
     case HAKO_REPORT_PID:
       state->pid = r->pid;
       state->pid_start = hako_process_start_time (r->pid);
+      /* Now, while its credentials are still the runtime's own: once it
+       * takes process.user, only real root may open these. */
+      setup->userns_fd = open_namespace (r->pid, "user");
+      setup->netns_fd = open_namespace (r->pid, "net");
       return hako_state_save (root, state, error);
     case HAKO_REPORT_BEFORE_PIVOT:
       /* Steps 3 to 5 of runtime.md's lifecycle come after the environment is

@@ -44,6 +44,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (HakoSetup, hako_setup_free)
 
 const HakoSpec *hako_setup_get_spec (const HakoSetup *setup);
 const char *hako_setup_get_rootfs (const HakoSetup *setup);
+/* After the spawn: the container process's "user" or "net" namespace
+ * (owned by the setup), or -1 when it could not be opened. */
+int hako_setup_get_namespace_fd (const HakoSetup *setup, const char *name);
 
 /* Runs the setup. STATE (status creating) gets the container's pid as soon
  * as it exists and is saved under ROOT then, so that `delete --force` can

@@ -21,6 +21,7 @@
 #include "hooks.h"
 #include "i18n.h"
 #include "log.h"
+#include "net-helper.h"
 #include "spec.h"
 #include "terminal.h"
 
@@ -64,6 +65,7 @@ create_locked (const HakoCreateOptions *options, int offered_console_fd, int loc
   struct passwd *pw = getpwuid (geteuid ());
   HakoSetupOptions setup_options;
   hako_autofd int console_fd = -1;
+  g_auto (HakoNetConfig) net = { 0 };
 
   if (g_file_test (dir, G_FILE_TEST_EXISTS))
     {
@@ -84,7 +86,7 @@ create_locked (const HakoCreateOptions *options, int offered_console_fd, int loc
                                       .console_fd = console_fd >= 0 ? console_fd : offered_console_fd,
                                       .console_offered = console_fd < 0 };
   setup = hako_setup_new (config, config_len, &setup_options, error);
-  if (setup == NULL)
+  if (setup == NULL || !hako_net_config_resolve (hako_setup_get_spec (setup), &options->net, &net, error))
     return FALSE;
   state->id = g_strdup (options->id);
   state->bundle = g_steal_pointer (&bundle);
@@ -104,6 +106,14 @@ create_locked (const HakoCreateOptions *options, int offered_console_fd, int loc
       hako_state_remove (options->root, options->id);
       return FALSE;
     }
+  if (net.mode != HAKO_NET_NONE && !hako_net_start (&net, dir, hako_setup_get_namespace_fd (setup, "user"),
+                                                     hako_setup_get_namespace_fd (setup, "net"), state->pid,
+                                                     state->pid_start, error))
+    {
+      kill (state->pid, SIGKILL);
+      hako_state_remove (options->root, options->id);
+      return FALSE;
+    }
   state->recorded = HAKO_STATUS_CREATED;
   hako_log_debug ("create %s: container process %d set up, waiting for start", options->id,
                   (int) state->pid);
@@ -111,6 +121,7 @@ create_locked (const HakoCreateOptions *options, int offered_console_fd, int loc
       || (options->pid_file && !write_pid_file (options->pid_file, state->pid, error)))
     {
       kill (state->pid, SIGKILL);
+      hako_net_stop (dir);
       hako_state_remove (options->root, options->id);
       return FALSE;
     }
@@ -362,6 +373,7 @@ delete_locked (const char *root, const char *id, gboolean force, GError **error)
 {
   g_autoptr (GError) local_error = NULL;
   g_autoptr (HakoState) state = hako_state_load (root, id, &local_error);
+  g_autofree char *dir = hako_state_dir (root, id);
   HakoStatus status;
 
   if (state == NULL)
@@ -387,6 +399,7 @@ delete_locked (const char *root, const char *id, gboolean force, GError **error)
       if (!wait_gone (state, error))
         return FALSE;
     }
+  hako_net_stop (dir);
   run_poststop_hooks (root, state);
   hako_state_remove (root, id);
   return TRUE;

@@ -4,6 +4,7 @@
 #include <glib.h>
 #include <sys/types.h>
 
+#include "net-config.h"
 #include "state.h"
 
 typedef struct
@@ -16,6 +17,7 @@ typedef struct
   gboolean no_new_keyring;
   guint preserve_fds;
   const char *console_socket; /* --console-socket PATH, for process.terminal */
+  HakoNetRequest net;         /* --network, -p... */
 } HakoCreateOptions;
 
 /* Creates the container and leaves its process waiting for `start`. */

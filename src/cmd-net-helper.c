@@ -1,0 +1,43 @@
+/* hako _net-helper: the network helper create starts (see net-helper.h);
+ * not for people, so not in the command list. */
+#include "config.h"
+
+#include "commands.h"
+#include "error.h"
+#include "i18n.h"
+#include "net-helper.h"
+#include "slirp-loop.h"
+
+gboolean
+hako_cmd_net_helper (HakoGlobalOptions *global, int argc, char **argv, GError **error)
+{
+  int pid = 0, mtu = HAKO_NET_MTU_DEFAULT;
+  gint64 pid_start = 0;
+  gboolean allow_host_loopback = FALSE;
+  g_auto (GStrv) publish = NULL;
+  const GOptionEntry entries[] = {
+    { "pid", 0, 0, G_OPTION_ARG_INT, &pid, "The container's process", "PID" },
+    { "pid-start", 0, 0, G_OPTION_ARG_INT64, &pid_start, "Its start time", "TICKS" },
+    { "mtu", 0, 0, G_OPTION_ARG_INT, &mtu, "MTU of tap0", "N" },
+    { "allow-host-loopback", 0, 0, G_OPTION_ARG_NONE, &allow_host_loopback, "Let 10.0.2.2 reach the host's loopback", NULL },
+    { "publish", 0, 0, G_OPTION_ARG_STRING_ARRAY, &publish, "A port forward", "SPEC" },
+    { NULL },
+  };
+  g_autoptr (GArray) forwards = g_array_new (FALSE, TRUE, sizeof (HakoPortForward));
+  HakoSlirpOptions options;
+
+  g_array_set_clear_func (forwards, (GDestroyNotify) hako_port_forward_clear);
+  if (!hako_cli_parse_options (HAKO_NET_HELPER_COMMAND, "", "", entries, &argc, &argv, error))
+    return FALSE;
+  for (char **p = publish; p && *p; p++)
+    {
+      HakoPortForward forward;
+      if (!hako_port_forward_parse (*p, &forward, error))
+        return FALSE;
+      g_array_append_val (forwards, forward);
+    }
+  options = (HakoSlirpOptions){ .tap_fd = HAKO_NET_HELPER_TAP_FD, .container_pid = pid,
+                                .container_start = pid_start, .mtu = mtu,
+                                .allow_host_loopback = allow_host_loopback, .forwards = forwards };
+  return hako_slirp_run (&options, HAKO_NET_HELPER_READY_FD, error);
+}
