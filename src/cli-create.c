@@ -13,6 +13,7 @@ hako_cli_create_args_clear (HakoCliCreateArgs *args)
   g_clear_pointer (&args->root, g_free);
   g_clear_pointer (&args->network, g_free);
   g_clear_pointer (&args->publish, g_strfreev);
+  g_clear_pointer (&args->dns, g_free);
 }
 
 gboolean
@@ -30,6 +31,7 @@ hako_cli_parse_create (const char *command, const char *summary, const GOptionEn
     { "network", 0, 0, G_OPTION_ARG_STRING, &args->network, N_("slirp: give the container's new network namespace tap0 and user-mode networking; none: leave it as configured (default: the annotation org.hako.network)"), N_("MODE") },
     { "mtu", 0, 0, G_OPTION_ARG_INT, &args->mtu, N_("MTU of the container's tap0 (default 65520)"), N_("N") },
     { "allow-host-loopback", 0, 0, G_OPTION_ARG_NONE, &args->allow_host_loopback, N_("Let the container reach the host's loopback at 10.0.2.2"), NULL },
+    { "dns", 0, 0, G_OPTION_ARG_STRING, &args->dns, N_("Forward the container's DNS queries to 10.0.2.3 to this server (default: the host's first nameserver)"), N_("IP[:PORT]") },
     { "publish", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &args->publish, N_("Forward a host port to the container (repeatable)"), N_("[HOSTIP:]HOSTPORT:CTRPORT[/tcp|/udp]") },
     { NULL },
   };
@@ -48,6 +50,7 @@ hako_cli_parse_create (const char *command, const char *summary, const GOptionEn
                                   .console_socket = args->console_socket,
                                   .net = { .network = args->network, .mtu = args->mtu,
                                            .allow_host_loopback = args->allow_host_loopback,
-                                           .publish = (const char *const *) args->publish } };
+                                           .publish = (const char *const *) args->publish,
+                                           .dns = args->dns } };
   return TRUE;
 }

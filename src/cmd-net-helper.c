@@ -15,12 +15,14 @@ hako_cmd_net_helper (HakoGlobalOptions *global, int argc, char **argv, GError **
   gint64 pid_start = 0;
   gboolean allow_host_loopback = FALSE;
   g_auto (GStrv) publish = NULL;
+  g_autofree char *dns = NULL;
   const GOptionEntry entries[] = {
     { "pid", 0, 0, G_OPTION_ARG_INT, &pid, "The container's process", "PID" },
     { "pid-start", 0, 0, G_OPTION_ARG_INT64, &pid_start, "Its start time", "TICKS" },
     { "mtu", 0, 0, G_OPTION_ARG_INT, &mtu, "MTU of tap0", "N" },
     { "allow-host-loopback", 0, 0, G_OPTION_ARG_NONE, &allow_host_loopback, "Let 10.0.2.2 reach the host's loopback", NULL },
     { "publish", 0, 0, G_OPTION_ARG_STRING_ARRAY, &publish, "A port forward", "SPEC" },
+    { "dns", 0, 0, G_OPTION_ARG_STRING, &dns, "The upstream DNS server", "IP[:PORT]" },
     { NULL },
   };
   g_autoptr (GArray) forwards = g_array_new (FALSE, TRUE, sizeof (HakoPortForward));
@@ -38,6 +40,7 @@ hako_cmd_net_helper (HakoGlobalOptions *global, int argc, char **argv, GError **
     }
   options = (HakoSlirpOptions){ .tap_fd = HAKO_NET_HELPER_TAP_FD, .container_pid = pid,
                                 .container_start = pid_start, .mtu = mtu,
-                                .allow_host_loopback = allow_host_loopback, .forwards = forwards };
+                                .allow_host_loopback = allow_host_loopback, .forwards = forwards,
+                                .dns = dns };
   return hako_slirp_run (&options, HAKO_NET_HELPER_READY_FD, error);
 }

@@ -49,6 +49,7 @@ typedef struct
   int mtu;
   gboolean allow_host_loopback;
   char **publish;
+  char *dns;
 } HakoCliCreateArgs;
 
 void hako_cli_create_args_clear (HakoCliCreateArgs *args);

@@ -7,6 +7,7 @@
 #include "error.h"
 #include "i18n.h"
 #include "net-config.h"
+#include "slirp-dns.h"
 
 static gboolean
 bad_forward (const char *spec, GError **error)
@@ -187,11 +188,19 @@ hako_net_config_resolve (const HakoSpec *spec, const HakoNetRequest *request,
         return FALSE;
       g_array_append_val (config->forwards, forward);
     }
+  if (request->dns)
+    {
+      struct sockaddr_storage addr;
+      socklen_t len;
+      if (!hako_dns_parse_upstream (request->dns, &addr, &len, error))
+        return FALSE;
+      config->dns = g_strdup (request->dns);
+    }
   if (config->mode == HAKO_NET_NONE
-      && (config->forwards->len > 0 || request->allow_host_loopback || request->mtu))
+      && (config->forwards->len > 0 || request->allow_host_loopback || request->mtu || request->dns))
     {
       g_set_error (error, HAKO_ERROR, HAKO_ERROR_USAGE,
-                   _("-p, --mtu and --allow-host-loopback are for a network hako provides: add --network slirp"));
+                   _("-p, --mtu, --dns and --allow-host-loopback are for a network hako provides: add --network slirp"));
       return FALSE;
     }
   if (config->mode != HAKO_NET_NONE && !has_own_network_namespace (spec))
@@ -207,4 +216,5 @@ void
 hako_net_config_clear (HakoNetConfig *config)
 {
   g_clear_pointer (&config->forwards, g_array_unref);
+  g_clear_pointer (&config->dns, g_free);
 }

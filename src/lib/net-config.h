@@ -44,6 +44,7 @@ typedef struct
   int mtu;                   /* --mtu; 0: not given */
   gboolean allow_host_loopback;
   const char *const *publish; /* -p, NULL-terminated */
+  const char *dns;           /* --dns: the upstream for 10.0.2.3 */
 } HakoNetRequest;
 
 typedef struct
@@ -52,6 +53,7 @@ typedef struct
   guint mtu;
   gboolean allow_host_loopback;
   GArray *forwards; /* of HakoPortForward */
+  char *dns;        /* the upstream DNS server, or NULL: the host's resolver */
 } HakoNetConfig;
 
 /* Resolves REQUEST over SPEC's annotations; a request that cannot be

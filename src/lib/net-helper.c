@@ -41,6 +41,11 @@ helper_argv (const char *exe, const HakoNetConfig *config, pid_t pid, guint64 pi
   g_strv_builder_add_many (builder, exe, HAKO_NET_HELPER_COMMAND, pid_text, start_text, mtu_text, NULL);
   if (config->allow_host_loopback)
     g_strv_builder_add (builder, "--allow-host-loopback");
+  if (config->dns)
+    {
+      g_autofree char *dns = g_strdup_printf ("--dns=%s", config->dns);
+      g_strv_builder_add (builder, dns);
+    }
   for (guint i = 0; i < config->forwards->len; i++)
     {
       g_autofree char *publish = g_strdup_printf ("--publish=%s",

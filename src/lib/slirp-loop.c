@@ -16,6 +16,7 @@
 #include "i18n.h"
 #include "log.h"
 #include "net-helper.h"
+#include "slirp-dns.h"
 #include "slirp-guard.h"
 #include "slirp-loop.h"
 #include "state.h"
@@ -43,6 +44,7 @@ typedef struct
   gsize frame_size;
   gboolean guard;   /* the host's loopback is closed: see slirp-guard.h */
   GArray *udp_ports; /* guint16: forwarded UDP ports, whose replies pass */
+  HakoDnsForwarder *dns; /* NULL: libslirp's own, from /etc/resolv.conf */
 } Loop;
 
 static gint64
@@ -234,6 +236,8 @@ read_frames (Loop *loop)
         continue;
       if (n <= 0)
         return;
+      if (loop->dns && hako_dns_forwarder_take (loop->dns, loop->frame, n))
+        continue;
       if (hako_slirp_guard_is_reset (loop->frame, n, &host_port))
         linger_reset (host_port);
       if (!loop->guard)
@@ -356,6 +360,21 @@ new_slirp (const HakoSlirpOptions *options, Loop *loop)
   return slirp_new (&config, &callbacks, loop);
 }
 
+/* The helper's own forwarder when the upstream is known: --dns, or the
+ * host's first nameserver; else libslirp forwards. */
+static gboolean
+open_dns (const HakoSlirpOptions *options, Loop *loop, GError **error)
+{
+  struct sockaddr_storage upstream;
+  socklen_t len;
+
+  if (options->dns ? !hako_dns_parse_upstream (options->dns, &upstream, &len, error)
+                   : !hako_dns_upstream_from_resolv_conf ("/etc/resolv.conf", &upstream, &len))
+    return options->dns == NULL;
+  loop->dns = hako_dns_forwarder_new (&upstream, len, error);
+  return loop->dns != NULL;
+}
+
 /* The container's process as a pidfd, once it is known to be still its. */
 static int
 open_container (const HakoSlirpOptions *options, GError **error)
@@ -387,6 +406,8 @@ loop_run (Loop *loop, int pidfd)
       g_array_set_size (loop->pollfds, 0);
       add_poll (pidfd, SLIRP_POLL_IN, loop);
       add_poll (loop->tap_fd, SLIRP_POLL_IN, loop);
+      if (loop->dns)
+        add_poll (hako_dns_forwarder_fd (loop->dns), SLIRP_POLL_IN, loop);
       slirp_pollfds_fill (loop->slirp, &slirp_timeout, add_poll, loop);
       fds = (struct pollfd *) loop->pollfds->data;
       n = poll (fds, loop->pollfds->len, next_timeout (loop, slirp_timeout));
@@ -403,6 +424,8 @@ loop_run (Loop *loop, int pidfd)
       slirp_pollfds_poll (loop->slirp, n < 0, get_revents, loop);
       if (tap_ready)
         read_frames (loop);
+      if (loop->dns && n > 0 && fds[2].revents & POLLIN)
+        hako_dns_forwarder_answer (loop->dns, loop->tap_fd);
       run_timers (loop);
     }
 }
@@ -427,7 +450,7 @@ hako_slirp_run (const HakoSlirpOptions *options, int ready_fd, GError **error)
   loop.udp_ports = g_array_new (FALSE, FALSE, sizeof (guint16));
   if (fcntl (options->tap_fd, F_SETFL, O_NONBLOCK) < 0)
     hako_error_set_errno (&local_error, errno, "fcntl O_NONBLOCK");
-  else if ((pidfd = open_container (options, &local_error)) < 0)
+  else if ((pidfd = open_container (options, &local_error)) < 0 || !open_dns (options, &loop, &local_error))
     ;
   else if ((loop.slirp = new_slirp (options, &loop)) == NULL)
     g_set_error_literal (&local_error, HAKO_ERROR, HAKO_ERROR_FAILED, "slirp_new");
@@ -452,6 +475,7 @@ hako_slirp_run (const HakoSlirpOptions *options, int ready_fd, GError **error)
   g_free (loop.frame);
   g_free (loop.reset);
   g_array_unref (loop.udp_ports);
+  hako_dns_forwarder_free (loop.dns);
   if (local_error)
     g_propagate_error (error, g_steal_pointer (&local_error));
   return ok;

@@ -17,6 +17,7 @@ typedef struct
   guint mtu;
   gboolean allow_host_loopback;
   GArray *forwards; /* of HakoPortForward */
+  const char *dns;  /* the upstream DNS server (see slirp-dns.h), or NULL */
 } HakoSlirpOptions;
 
 /* Sets libslirp up with OPTIONS' forwards, then reports on READY_FD

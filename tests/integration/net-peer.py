@@ -128,8 +128,9 @@ def cmd_dns_server(port, name, addr):
                 i += 1 + query[i]
             qtype = struct.unpack("!H", query[i + 1:i + 3])[0]
             question = query[12:i + 5]
-            found = ".".join(labels).lower() == name.lower() and qtype == 1
-            header = struct.pack("!HHHHHH", qid, 0x8180 if found else 0x8183, 1,
+            known = ".".join(labels).lower() == name.lower()
+            found = known and qtype == 1  # A; other types: no data, but no error
+            header = struct.pack("!HHHHHH", qid, 0x8180 if known else 0x8183, 1,
                                  1 if found else 0, 0, 0)
             answer = (b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 60, 4) + socket.inet_aton(addr)
                       if found else b"")

@@ -7,7 +7,7 @@
 # (rootless in CI as hakotest, and again as root).
 . "$HAKO_TESTS_SRCDIR/integration/tap.sh"
 . "$HAKO_TESTS_SRCDIR/integration/bundle.sh"
-n_tests=50
+n_tests=56
 plan $n_tests
 if [ ! -x /bin/busybox ] || [ ! -r /dev/net/tun ]; then
   for i in $(seq $n_tests); do skip "network" "needs busybox-static and a usable /dev/net/tun"; done
@@ -28,7 +28,7 @@ if "$py" -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/
 # busybox for the shell, the host's /usr (read-only) for python3 and
 # net-peer.py, the other end of every test.
 make_bundle b
-for tool in ip nc httpd; do ln -s busybox "b/rootfs/bin/$tool"; done
+for tool in ip nc httpd nslookup; do ln -s busybox "b/rootfs/bin/$tool"; done
 ln -s usr/lib b/rootfs/lib
 ln -s usr/lib64 b/rootfs/lib64
 mkdir -p b/rootfs/usr b/rootfs/peer
@@ -117,6 +117,21 @@ kill $server 2>/dev/null; wait $server 2>/dev/null
 set_config b "c['annotations']['org.hako.network.allow-host-loopback'] = 'maybe'"
 ok "a bad allow-host-loopback annotation is refused" hk 1 run --bundle b lo3
 ok "... naming it" output_has stderr 'annotations.org.hako.network.allow-host-loopback must be "true" or "false"'
+
+# ---- DNS at 10.0.2.3, through a test server on the host's loopback ----
+dns_port=$(free_port)
+"$py" "$peer" dns-server "$dns_port" hako.test 192.0.2.7 &
+dns_server=$!
+in_container "['nslookup', 'hako.test', '10.0.2.3']"
+ok "a name resolves at 10.0.2.3 through the server --dns names" hk 0 run --dns "127.0.0.1:$dns_port" --bundle b dns1
+ok "... to its answer" output_has stdout "Address: 192.0.2.7"
+echo "nameserver 10.0.2.3" > b/rootfs/etc/resolv.conf
+in_container "['python3', '-c', 'import socket; print(socket.gethostbyname(\"hako.test\"))']"
+ok "the C library's resolver gets it too, with 10.0.2.3 in resolv.conf" hk 0 run --dns "127.0.0.1:$dns_port" --bundle b dns2
+ok "... the same answer" output_has stdout "192.0.2.7"
+kill $dns_server 2>/dev/null; wait $dns_server 2>/dev/null
+ok "a bad --dns is refused" hk 1 run --dns "127.0.0.1:x" --bundle b dns3
+ok "... naming the form" output_has stderr "--dns 127.0.0.1:x: expected IP or IP:PORT"
 
 # ---- the helper lives exactly as long as the container ----
 in_container "['sleep', '1000']"
