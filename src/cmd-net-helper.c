@@ -16,6 +16,7 @@ hako_cmd_net_helper (HakoGlobalOptions *global, int argc, char **argv, GError **
   gboolean allow_host_loopback = FALSE;
   g_auto (GStrv) publish = NULL;
   g_autofree char *dns = NULL;
+  g_autofree char *state_dir = NULL;
   const GOptionEntry entries[] = {
     { "pid", 0, 0, G_OPTION_ARG_INT, &pid, "The container's process", "PID" },
     { "pid-start", 0, 0, G_OPTION_ARG_INT64, &pid_start, "Its start time", "TICKS" },
@@ -23,24 +24,16 @@ hako_cmd_net_helper (HakoGlobalOptions *global, int argc, char **argv, GError **
     { "allow-host-loopback", 0, 0, G_OPTION_ARG_NONE, &allow_host_loopback, "Let 10.0.2.2 reach the host's loopback", NULL },
     { "publish", 0, 0, G_OPTION_ARG_STRING_ARRAY, &publish, "A port forward", "SPEC" },
     { "dns", 0, 0, G_OPTION_ARG_STRING, &dns, "The upstream DNS server", "IP[:PORT]" },
+    { "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &state_dir, "The container's state directory", "DIR" },
     { NULL },
   };
-  g_autoptr (GArray) forwards = g_array_new (FALSE, TRUE, sizeof (HakoPortForward));
   HakoSlirpOptions options;
 
-  g_array_set_clear_func (forwards, (GDestroyNotify) hako_port_forward_clear);
   if (!hako_cli_parse_options (HAKO_NET_HELPER_COMMAND, "", "", entries, &argc, &argv, error))
     return FALSE;
-  for (char **p = publish; p && *p; p++)
-    {
-      HakoPortForward forward;
-      if (!hako_port_forward_parse (*p, &forward, error))
-        return FALSE;
-      g_array_append_val (forwards, forward);
-    }
   options = (HakoSlirpOptions){ .tap_fd = HAKO_NET_HELPER_TAP_FD, .container_pid = pid,
                                 .container_start = pid_start, .mtu = mtu,
-                                .allow_host_loopback = allow_host_loopback, .forwards = forwards,
-                                .dns = dns };
+                                .allow_host_loopback = allow_host_loopback, .publish = (const char *const *) publish,
+                                .dns = dns, .state_dir = state_dir };
   return hako_slirp_run (&options, HAKO_NET_HELPER_READY_FD, error);
 }

@@ -29,6 +29,7 @@ static const HakoCommand commands[] = {
   { "features", hako_cmd_features, N_("Show the features of this runtime as JSON") },
   { "kill", hako_cmd_kill, N_("Send a signal to a container's process") },
   { "list", hako_cmd_list, N_("List the containers") },
+  { "port", hako_cmd_port, N_("Add, remove or list a container's port forwards") },
   { "run", hako_cmd_run, N_("Create and start a container, and wait for it") },
   { "spec", hako_cmd_spec, N_("Create a new config.json in the bundle directory") },
   { "start", hako_cmd_start, N_("Start a created container") },

@@ -36,6 +36,7 @@ typedef struct
 
 gboolean hako_port_forward_parse (const char *spec, HakoPortForward *out, GError **error);
 void hako_port_forward_clear (HakoPortForward *forward);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HakoPortForward, hako_port_forward_clear)
 
 /* The command line's part: NULL/0 where the config's annotations decide. */
 typedef struct

@@ -30,15 +30,18 @@ typedef struct
 } HelperLaunch;
 
 static char **
-helper_argv (const char *exe, const HakoNetConfig *config, pid_t pid, guint64 pid_start)
+helper_argv (const char *exe, const HakoNetConfig *config, const char *state_dir, pid_t pid,
+             guint64 pid_start)
 {
   GStrvBuilder *builder = g_strv_builder_new ();
+  g_autofree char *state_text = g_strdup_printf ("--state-dir=%s", state_dir);
   g_autofree char *pid_text = g_strdup_printf ("--pid=%d", (int) pid);
   g_autofree char *start_text = g_strdup_printf ("--pid-start=%" G_GUINT64_FORMAT, pid_start);
   g_autofree char *mtu_text = g_strdup_printf ("--mtu=%u", config->mtu);
   char **argv;
 
-  g_strv_builder_add_many (builder, exe, HAKO_NET_HELPER_COMMAND, pid_text, start_text, mtu_text, NULL);
+  g_strv_builder_add_many (builder, exe, HAKO_NET_HELPER_COMMAND, pid_text, start_text, mtu_text,
+                           state_text, NULL);
   if (config->allow_host_loopback)
     g_strv_builder_add (builder, "--allow-host-loopback");
   if (config->dns)
@@ -158,7 +161,7 @@ spawn_helper (const HakoNetConfig *config, const char *state_dir, int tap_fd, pi
 
   if (exe == NULL)
     return 0;
-  argv = helper_argv (exe, config, pid, pid_start);
+  argv = helper_argv (exe, config, state_dir, pid, pid_start);
   if ((null_fd = open ("/dev/null", O_RDWR | O_CLOEXEC)) < 0)
     {
       hako_error_set_errno (error, errno, "/dev/null");

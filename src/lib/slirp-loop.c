@@ -16,7 +16,9 @@
 #include "i18n.h"
 #include "log.h"
 #include "net-helper.h"
+#include "slirp-control.h"
 #include "slirp-dns.h"
+#include "slirp-forwards.h"
 #include "slirp-guard.h"
 #include "slirp-loop.h"
 #include "state.h"
@@ -43,8 +45,9 @@ typedef struct
   guint8 *reset; /* the answer to a refused connection, as large as frame */
   gsize frame_size;
   gboolean guard;   /* the host's loopback is closed: see slirp-guard.h */
-  GArray *udp_ports; /* guint16: forwarded UDP ports, whose replies pass */
+  HakoSlirpForwards *forwards;
   HakoDnsForwarder *dns; /* NULL: libslirp's own, from /etc/resolv.conf */
+  int control_fd;        /* `hako port` connects here */
 } Loop;
 
 static gint64
@@ -245,7 +248,7 @@ read_frames (Loop *loop)
           slirp_input (loop->slirp, loop->frame, n);
           continue;
         }
-      switch (hako_slirp_guard_check (loop->frame, n, loop->udp_ports, loop->reset, &reset_len))
+      switch (hako_slirp_guard_check (loop->frame, n, hako_slirp_forwards_udp_ports (loop->forwards), loop->reset, &reset_len))
         {
         case HAKO_GUARD_PASS:
           slirp_input (loop->slirp, loop->frame, n);
@@ -257,87 +260,6 @@ read_frames (Loop *loop)
           break;
         }
     }
-}
-
-/* The message for a forward libslirp could not listen for; errno is bind's. */
-static void
-set_forward_error (const HakoPortForward *forward, int saved_errno, GError **error)
-{
-  g_autofree char *start = NULL;
-  int unprivileged = 1024;
-
-  if (saved_errno == EADDRINUSE)
-    {
-      g_set_error (error, HAKO_ERROR, HAKO_ERROR_FAILED,
-                   _("-p %s: host port %u is already in use: choose another host port"),
-                   forward->spec, forward->host_port);
-      return;
-    }
-  if (g_file_get_contents ("/proc/sys/net/ipv4/ip_unprivileged_port_start", &start, NULL, NULL))
-    unprivileged = atoi (start);
-  if (saved_errno == EACCES && forward->host_port < unprivileged)
-    g_set_error (error, HAKO_ERROR, HAKO_ERROR_FAILED,
-                 _("-p %s: host port %u is below %d (the sysctl net.ipv4.ip_unprivileged_port_start) and needs privileges: choose a port of %d or more"),
-                 forward->spec, forward->host_port, unprivileged, unprivileged);
-  else
-    hako_error_set_errno (error, saved_errno, _("-p %s: cannot listen on the host port %u"),
-                          forward->spec, forward->host_port);
-}
-
-/* libslirp listens for a TCP forward with a backlog of 1, so a burst of
- * connections overflows it (SYN cookies, resets): the socket bound to
- * ADDR gets a full backlog. */
-static void
-widen_backlog (const struct sockaddr *addr, socklen_t len)
-{
-  g_autoptr (GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
-  const char *name;
-
-  while (dir && (name = g_dir_read_name (dir)) != NULL)
-    {
-      struct sockaddr_storage bound;
-      socklen_t bound_len = sizeof bound;
-      int fd = atoi (name), listening = 0;
-      socklen_t int_len = sizeof listening;
-
-      if (getsockopt (fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &int_len) == 0 && listening
-          && getsockname (fd, (struct sockaddr *) &bound, &bound_len) == 0 && bound_len == len
-          && memcmp (&bound, addr, len) == 0)
-        listen (fd, SOMAXCONN);
-    }
-}
-
-gboolean
-hako_slirp_add_forward (Slirp *slirp, const HakoPortForward *forward, GError **error)
-{
-  int flags = forward->udp ? SLIRP_HOSTFWD_UDP : 0;
-  struct sockaddr_in host4 = { .sin_family = AF_INET, .sin_addr = forward->host_addr,
-                               .sin_port = htons (forward->host_port) };
-  struct sockaddr_in guest4 = { .sin_family = AF_INET, .sin_port = htons (forward->container_port) };
-  struct sockaddr_in6 host6 = { .sin6_family = AF_INET6, .sin6_addr = forward->host_addr6,
-                                .sin6_port = htons (forward->host_port) };
-  struct sockaddr_in6 guest6 = { .sin6_family = AF_INET6, .sin6_port = htons (forward->container_port) };
-  int ret;
-
-  inet_pton (AF_INET, GUEST_ADDR4, &guest4.sin_addr);
-  inet_pton (AF_INET6, GUEST_ADDR6, &guest6.sin6_addr);
-  errno = 0;
-  if (forward->family == AF_INET6)
-    ret = slirp_add_hostxfwd (slirp, (struct sockaddr *) &host6, sizeof host6,
-                              (struct sockaddr *) &guest6, sizeof guest6, flags | SLIRP_HOSTFWD_V6ONLY);
-  else
-    ret = slirp_add_hostxfwd (slirp, (struct sockaddr *) &host4, sizeof host4,
-                              (struct sockaddr *) &guest4, sizeof guest4, flags);
-  if (ret < 0)
-    {
-      set_forward_error (forward, errno ? errno : EADDRINUSE, error);
-      return FALSE;
-    }
-  if (!forward->udp && forward->family == AF_INET6)
-    widen_backlog ((struct sockaddr *) &host6, sizeof host6);
-  else if (!forward->udp)
-    widen_backlog ((struct sockaddr *) &host4, sizeof host4);
-  return TRUE;
 }
 
 static Slirp *
@@ -406,8 +328,8 @@ loop_run (Loop *loop, int pidfd)
       g_array_set_size (loop->pollfds, 0);
       add_poll (pidfd, SLIRP_POLL_IN, loop);
       add_poll (loop->tap_fd, SLIRP_POLL_IN, loop);
-      if (loop->dns)
-        add_poll (hako_dns_forwarder_fd (loop->dns), SLIRP_POLL_IN, loop);
+      add_poll (loop->control_fd, SLIRP_POLL_IN, loop);
+      add_poll (loop->dns ? hako_dns_forwarder_fd (loop->dns) : -1, SLIRP_POLL_IN, loop);
       slirp_pollfds_fill (loop->slirp, &slirp_timeout, add_poll, loop);
       fds = (struct pollfd *) loop->pollfds->data;
       n = poll (fds, loop->pollfds->len, next_timeout (loop, slirp_timeout));
@@ -424,7 +346,9 @@ loop_run (Loop *loop, int pidfd)
       slirp_pollfds_poll (loop->slirp, n < 0, get_revents, loop);
       if (tap_ready)
         read_frames (loop);
-      if (loop->dns && n > 0 && fds[2].revents & POLLIN)
+      if (n > 0 && fds[2].revents & POLLIN)
+        hako_slirp_control_serve (loop->control_fd, loop->forwards);
+      if (n > 0 && fds[3].revents & POLLIN)
         hako_dns_forwarder_answer (loop->dns, loop->tap_fd);
       run_timers (loop);
     }
@@ -433,7 +357,7 @@ loop_run (Loop *loop, int pidfd)
 gboolean
 hako_slirp_run (const HakoSlirpOptions *options, int ready_fd, GError **error)
 {
-  Loop loop = { .tap_fd = options->tap_fd };
+  Loop loop = { .tap_fd = options->tap_fd, .control_fd = -1 };
   g_autoptr (GError) local_error = NULL;
   hako_autofd int pidfd = -1;
   gboolean ok = FALSE;
@@ -447,23 +371,20 @@ hako_slirp_run (const HakoSlirpOptions *options, int ready_fd, GError **error)
   loop.frame = g_malloc (loop.frame_size);
   loop.reset = g_malloc (loop.frame_size);
   loop.guard = !options->allow_host_loopback;
-  loop.udp_ports = g_array_new (FALSE, FALSE, sizeof (guint16));
   if (fcntl (options->tap_fd, F_SETFL, O_NONBLOCK) < 0)
     hako_error_set_errno (&local_error, errno, "fcntl O_NONBLOCK");
   else if ((pidfd = open_container (options, &local_error)) < 0 || !open_dns (options, &loop, &local_error))
+    ;
+  else if ((loop.control_fd = hako_slirp_control_listen (options->state_dir, &local_error)) < 0)
     ;
   else if ((loop.slirp = new_slirp (options, &loop)) == NULL)
     g_set_error_literal (&local_error, HAKO_ERROR, HAKO_ERROR_FAILED, "slirp_new");
   else
     {
       ok = TRUE;
-      for (guint i = 0; ok && i < options->forwards->len; i++)
-        {
-          const HakoPortForward *forward = &g_array_index (options->forwards, HakoPortForward, i);
-          ok = hako_slirp_add_forward (loop.slirp, forward, &local_error);
-          if (forward->udp)
-            g_array_append_val (loop.udp_ports, forward->container_port);
-        }
+      loop.forwards = hako_slirp_forwards_new (loop.slirp);
+      for (const char *const *p = options->publish; ok && p && *p; p++)
+        ok = hako_slirp_forwards_add (loop.forwards, *p, &local_error);
     }
   hako_net_ready_write (ready_fd, local_error);
   if (ok)
@@ -474,8 +395,10 @@ hako_slirp_run (const HakoSlirpOptions *options, int ready_fd, GError **error)
   g_array_unref (loop.pollfds);
   g_free (loop.frame);
   g_free (loop.reset);
-  g_array_unref (loop.udp_ports);
+  hako_slirp_forwards_free (loop.forwards);
   hako_dns_forwarder_free (loop.dns);
+  if (loop.control_fd >= 0)
+    close (loop.control_fd);
   if (local_error)
     g_propagate_error (error, g_steal_pointer (&local_error));
   return ok;

@@ -5,8 +5,6 @@
 #include <glib.h>
 #include <sys/types.h>
 
-#include <slirp/libslirp.h>
-
 #include "net-config.h"
 
 typedef struct
@@ -16,7 +14,8 @@ typedef struct
   guint64 container_start; /* its start time, to know the pid is still its */
   guint mtu;
   gboolean allow_host_loopback;
-  GArray *forwards; /* of HakoPortForward */
+  const char *const *publish; /* the forwards, as -p takes them */
+  const char *state_dir; /* where the control socket listens (see slirp-control.h) */
   const char *dns;  /* the upstream DNS server (see slirp-dns.h), or NULL */
 } HakoSlirpOptions;
 
@@ -24,7 +23,3 @@ typedef struct
  * (hako_net_ready_write) and runs until the container's process ends.
  * FALSE with ERROR when the set-up fails (also reported on READY_FD). */
 gboolean hako_slirp_run (const HakoSlirpOptions *options, int ready_fd, GError **error);
-
-/* Adds FORWARD to SLIRP; a host port already taken or not permitted is an
- * error naming the -p and what to do. */
-gboolean hako_slirp_add_forward (Slirp *slirp, const HakoPortForward *forward, GError **error);

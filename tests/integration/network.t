@@ -7,7 +7,7 @@
 # (rootless in CI as hakotest, and again as root).
 . "$HAKO_TESTS_SRCDIR/integration/tap.sh"
 . "$HAKO_TESTS_SRCDIR/integration/bundle.sh"
-n_tests=56
+n_tests=67
 plan $n_tests
 if [ ! -x /bin/busybox ] || [ ! -r /dev/net/tun ]; then
   for i in $(seq $n_tests); do skip "network" "needs busybox-static and a usable /dev/net/tun"; done
@@ -72,6 +72,19 @@ ok "a host port already in use is refused" hk 1 run -d --bundle b -p "127.0.0.1:
 ok "... saying so, with the -p" output_has stderr "-p 127.0.0.1:$web_port:80: host port $web_port is already in use"
 ok "... leaving no container" no_container taken
 ok "... and no helper" no_helper_for "--publish=127.0.0.1:$web_port:80$"
+# ---- forwards changed while it runs ----
+add_port=$(free_port)
+ok "port ls lists the forwards given at create" sh -c "'$HAKO' --root '$root' port ls web | grep -qx '127.0.0.1:$web_port:80'"
+ok "port add forwards another host port" hk 0 port add web "127.0.0.1:$add_port:80"
+ok "... which reaches httpd" sh -c "[ \"\$('$py' '$peer' get 127.0.0.1 $add_port)\" = hello ]"
+ok "... and port ls shows it" sh -c "'$HAKO' --root '$root' port ls web | grep -qx '127.0.0.1:$add_port:80'"
+ok "port add of a port in use is refused" hk 1 port add web "127.0.0.1:$add_port:80"
+ok "... saying so" output_has stderr "host port $add_port is already in use"
+ok "port rm removes it" hk 0 port rm web "127.0.0.1:$add_port:80"
+ok "... and the host port is closed" sh -c "! '$py' -c 'import socket; socket.create_connection((\"127.0.0.1\", $add_port), timeout=2)'"
+ok "port rm of a forward that is not there is refused" hk 1 port rm web "127.0.0.1:$add_port:80"
+ok "... naming it" output_has stderr "127.0.0.1:$add_port:80: no forward listens there"
+ok "port of a container without hako's network is refused" hk 1 port ls nosuch
 web_helper=$(helper_pid web)
 ok "delete removes the container" hk 0 delete --force web
 ok "... and its helper is gone" gone "$web_helper"
