@@ -447,7 +447,8 @@ hako_setup_new (const char *config, gsize config_len, const HakoSetupOptions *op
       return NULL;
     }
   if (!hako_lsm_check (setup->spec, "/sys", error) || !hako_unsupported_check (setup->spec, error)
-      || !setup_console (setup, options, error))
+      || !setup_console (setup, options, error)
+      || (options->prepare_spec && !options->prepare_spec (setup->spec, options->prepare_data, error)))
     return NULL;
   setup->passed_fds = listen_fds_for_container (setup->spec) + options->preserve_fds;
   linux_ = setup->spec->linux_;

@@ -34,6 +34,10 @@ typedef struct
   guint preserve_fds;    /* fds 3.. (after any LISTEN_FDS) passed to the container */
   int console_fd;        /* where the pty master of process.terminal goes, or -1 */
   gboolean console_offered; /* console_fd is a foreground run's, for a terminal if any */
+  /* Called with the validated config before any plan is made from it
+   * (may be NULL): the network's, which adds mounts. */
+  gboolean (*prepare_spec) (HakoSpec *spec, gpointer data, GError **error);
+  gpointer prepare_data;
 } HakoSetupOptions;
 
 /* Parses CONFIG (the bytes of the bundle's config.json) and prepares every plan. */

@@ -21,6 +21,7 @@
 #include "hooks.h"
 #include "i18n.h"
 #include "log.h"
+#include "net-files.h"
 #include "net-helper.h"
 #include "spec.h"
 #include "terminal.h"
@@ -50,6 +51,24 @@ load_saved_config (const char *root, const char *id, GError **error)
   return hako_spec_load_file (path, error);
 }
 
+typedef struct
+{
+  const HakoNetRequest *request;
+  const char *state_dir;
+  HakoNetConfig *config;
+} NetPreparation;
+
+/* The network the config and the options ask for; when hako provides it,
+ * also the container's resolv.conf and hosts (see net-files.h). */
+static gboolean
+prepare_network (HakoSpec *spec, gpointer data, GError **error)
+{
+  NetPreparation *net = data;
+
+  return hako_net_config_resolve (spec, net->request, net->config, error)
+         && (net->config->mode == HAKO_NET_NONE || hako_net_files_provide (spec, net->state_dir, error));
+}
+
 static gboolean
 create_locked (const HakoCreateOptions *options, int offered_console_fd, int lock_fd,
                GError **error)
@@ -66,6 +85,7 @@ create_locked (const HakoCreateOptions *options, int offered_console_fd, int loc
   HakoSetupOptions setup_options;
   hako_autofd int console_fd = -1;
   g_auto (HakoNetConfig) net = { 0 };
+  NetPreparation net_preparation = { .request = &options->net, .state_dir = dir, .config = &net };
 
   if (g_file_test (dir, G_FILE_TEST_EXISTS))
     {
@@ -84,10 +104,16 @@ create_locked (const HakoCreateOptions *options, int offered_console_fd, int loc
                                       .no_new_keyring = options->no_new_keyring,
                                       .preserve_fds = options->preserve_fds,
                                       .console_fd = console_fd >= 0 ? console_fd : offered_console_fd,
-                                      .console_offered = console_fd < 0 };
+                                      .console_offered = console_fd < 0,
+                                      .prepare_spec = prepare_network,
+                                      .prepare_data = &net_preparation };
   setup = hako_setup_new (config, config_len, &setup_options, error);
-  if (setup == NULL || !hako_net_config_resolve (hako_setup_get_spec (setup), &options->net, &net, error))
-    return FALSE;
+  if (setup == NULL)
+    {
+      /* The network's files may already be in the state directory. */
+      hako_state_remove (options->root, options->id);
+      return FALSE;
+    }
   state->id = g_strdup (options->id);
   state->bundle = g_steal_pointer (&bundle);
   state->rootfs = g_strdup (hako_setup_get_rootfs (setup));

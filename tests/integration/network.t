@@ -7,7 +7,7 @@
 # (rootless in CI as hakotest, and again as root).
 . "$HAKO_TESTS_SRCDIR/integration/tap.sh"
 . "$HAKO_TESTS_SRCDIR/integration/bundle.sh"
-n_tests=67
+n_tests=72
 plan $n_tests
 if [ ! -x /bin/busybox ] || [ ! -r /dev/net/tun ]; then
   for i in $(seq $n_tests); do skip "network" "needs busybox-static and a usable /dev/net/tun"; done
@@ -53,6 +53,13 @@ ok "... the default route is via 10.0.2.2" output_has stdout "default via 10.0.2
 ok "... the IPv6 one via fd00::2" output_has stdout "default via fd00::2 dev tap0"
 ok "... the MTU is 65520" sh -c "tail -n 1 '$TEST_TMP/stdout' | grep -qx 65520"
 ok "--mtu 1500 sets tap0's MTU" sh -c "'$HAKO' --root '$root' run --mtu 1500 --bundle b mtu | tail -n 1 | grep -qx 1500"
+in_container "['sh', '-c', 'cat /etc/resolv.conf /etc/hosts; echo x > /etc/hosts || echo read-only']"
+ok "hako provides the container's resolv.conf and hosts" hk 0 run --bundle b files
+ok "... resolv.conf names 10.0.2.3" output_has stdout "nameserver 10.0.2.3"
+ok "... hosts names the container's hostname" output_has stdout "10.0.2.100	hako"
+ok "... read-only" output_has stdout "read-only"
+# (Where the rootfs lacks them, the mount plan makes empty mountpoints, as for any bind.)
+ok "... and nothing is written into the bundle's rootfs" sh -c "[ ! -s b/rootfs/etc/resolv.conf ] && [ ! -s b/rootfs/etc/hosts ]"
 ok "--network none leaves the namespace without tap0" sh -c "! '$HAKO' --root '$root' run --network none --bundle b none | grep -q tap0"
 
 # ---- forwarded ports: a server in the container, reached from the host ----
@@ -138,9 +145,8 @@ dns_server=$!
 in_container "['nslookup', 'hako.test', '10.0.2.3']"
 ok "a name resolves at 10.0.2.3 through the server --dns names" hk 0 run --dns "127.0.0.1:$dns_port" --bundle b dns1
 ok "... to its answer" output_has stdout "Address: 192.0.2.7"
-echo "nameserver 10.0.2.3" > b/rootfs/etc/resolv.conf
 in_container "['python3', '-c', 'import socket; print(socket.gethostbyname(\"hako.test\"))']"
-ok "the C library's resolver gets it too, with 10.0.2.3 in resolv.conf" hk 0 run --dns "127.0.0.1:$dns_port" --bundle b dns2
+ok "the C library's resolver gets it too, from the resolv.conf hako provides" hk 0 run --dns "127.0.0.1:$dns_port" --bundle b dns2
 ok "... the same answer" output_has stdout "192.0.2.7"
 kill $dns_server 2>/dev/null; wait $dns_server 2>/dev/null
 ok "a bad --dns is refused" hk 1 run --dns "127.0.0.1:x" --bundle b dns3
