@@ -21,6 +21,7 @@
 #include "slirp-forwards.h"
 #include "slirp-guard.h"
 #include "slirp-loop.h"
+#include "slirp-sandbox.h"
 #include "state.h"
 #include <stdlib.h>
 
@@ -385,6 +386,8 @@ hako_slirp_run (const HakoSlirpOptions *options, int ready_fd, GError **error)
       loop.forwards = hako_slirp_forwards_new (loop.slirp);
       for (const char *const *p = options->publish; ok && p && *p; p++)
         ok = hako_slirp_forwards_add (loop.forwards, *p, &local_error);
+      /* Last: everything it listens on is open by now. */
+      ok = ok && hako_slirp_sandbox_enter (&local_error);
     }
   hako_net_ready_write (ready_fd, local_error);
   if (ok)

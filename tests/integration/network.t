@@ -7,7 +7,7 @@
 # (rootless in CI as hakotest, and again as root).
 . "$HAKO_TESTS_SRCDIR/integration/tap.sh"
 . "$HAKO_TESTS_SRCDIR/integration/bundle.sh"
-n_tests=72
+n_tests=76
 plan $n_tests
 if [ ! -x /bin/busybox ] || [ ! -r /dev/net/tun ]; then
   for i in $(seq $n_tests); do skip "network" "needs busybox-static and a usable /dev/net/tun"; done
@@ -158,6 +158,10 @@ ok "create starts the helper" hk 0 create --bundle b life1
 life_helper=$(helper_pid life1)
 session () { awk '{print $6}' "/proc/$1/stat"; }
 ok "... in another session than create's" sh -c "[ $(session "$life_helper") != $(session $$) ]"
+ok "the helper is sandboxed: no_new_privs and a seccomp filter" sh -c "grep -q '^NoNewPrivs:	1' /proc/$life_helper/status && grep -q '^Seccomp:	2' /proc/$life_helper/status"
+ok "... no capability but CAP_NET_BIND_SERVICE" sh -c "grep -Eq '^CapBnd:	0+400$' /proc/$life_helper/status"
+ok "... in a mount namespace of its own" sh -c "[ \"\$(readlink /proc/$life_helper/ns/mnt)\" != \"\$(readlink /proc/self/ns/mnt)\" ]"
+ok "... where no mount is writable" sh -c "[ -z \"\$(awk '\$6 !~ /(^|,)ro(,|\$)/' /proc/$life_helper/mountinfo)\" ]"
 ok "delete of a created container stops it" sh -c "'$HAKO' --root '$root' delete --force life1"
 ok "... the helper is gone" gone "$life_helper"
 in_container "['sleep', '0.5']"
