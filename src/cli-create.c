@@ -28,7 +28,7 @@ hako_cli_parse_create (const char *command, const char *summary, const GOptionEn
     { "no-pivot", 0, 0, G_OPTION_ARG_NONE, &args->no_pivot, N_("Use MS_MOVE and chroot instead of pivot_root"), NULL },
     { "no-new-keyring", 0, 0, G_OPTION_ARG_NONE, &args->no_new_keyring, N_("Keep the caller's session keyring instead of a new one"), NULL },
     { "preserve-fds", 0, 0, G_OPTION_ARG_INT, &args->preserve_fds, N_("Pass N more file descriptors, from 3 (after LISTEN_FDS), to the container"), N_("N") },
-    { "network", 0, 0, G_OPTION_ARG_STRING, &args->network, N_("slirp: give the container's new network namespace tap0 and user-mode networking; none: leave it as configured (default: the annotation org.hako.network)"), N_("MODE") },
+    { "network", 0, 0, G_OPTION_ARG_STRING, &args->network, N_("slirp: give the container's new network namespace tap0 and user-mode networking; pasta: the same by pasta (Debian's passt), where installed; none: leave it as configured (default: the annotation org.hako.network)"), N_("MODE") },
     { "mtu", 0, 0, G_OPTION_ARG_INT, &args->mtu, N_("MTU of the container's tap0 (default 65520)"), N_("N") },
     { "allow-host-loopback", 0, 0, G_OPTION_ARG_NONE, &args->allow_host_loopback, N_("Let the container reach the host's loopback at 10.0.2.2"), NULL },
     { "dns", 0, 0, G_OPTION_ARG_STRING, &args->dns, N_("Forward the container's DNS queries to 10.0.2.3 to this server (default: the host's first nameserver)"), N_("IP[:PORT]") },

@@ -8,6 +8,7 @@
 #include "error.h"
 #include "i18n.h"
 #include "net-helper.h"
+#include "pasta.h"
 #include "slirp-loop.h"
 
 gboolean
@@ -15,7 +16,7 @@ hako_cmd_net_helper (HakoGlobalOptions *global, int argc, char **argv, GError **
 {
   int pid = 0, mtu = HAKO_NET_MTU_DEFAULT;
   gint64 pid_start = 0;
-  gboolean allow_host_loopback = FALSE;
+  gboolean allow_host_loopback = FALSE, pasta = FALSE;
   g_auto (GStrv) publish = NULL;
   g_autofree char *dns = NULL;
   g_autofree char *state_dir = NULL;
@@ -26,6 +27,7 @@ hako_cmd_net_helper (HakoGlobalOptions *global, int argc, char **argv, GError **
     { "allow-host-loopback", 0, 0, G_OPTION_ARG_NONE, &allow_host_loopback, "Let 10.0.2.2 reach the host's loopback", NULL },
     { "publish", 0, 0, G_OPTION_ARG_STRING_ARRAY, &publish, "A port forward", "SPEC" },
     { "dns", 0, 0, G_OPTION_ARG_STRING, &dns, "The upstream DNS server", "IP[:PORT]" },
+    { "pasta", 0, 0, G_OPTION_ARG_NONE, &pasta, "Run pasta instead of libslirp", NULL },
     { "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &state_dir, "The container's state directory", "DIR" },
     { NULL },
   };
@@ -39,5 +41,5 @@ hako_cmd_net_helper (HakoGlobalOptions *global, int argc, char **argv, GError **
                                 .dns = dns, .state_dir = state_dir };
   /* Straight out once the container is gone: the sandbox's seccomp filter
    * refuses what exit handlers (a sanitizer's leak check) would do. */
-  _exit (hako_slirp_run (&options, HAKO_NET_HELPER_READY_FD, error) ? 0 : 1);
+  _exit ((pasta ? hako_pasta_run : hako_slirp_run) (&options, HAKO_NET_HELPER_READY_FD, error) ? 0 : 1);
 }

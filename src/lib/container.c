@@ -58,15 +58,16 @@ typedef struct
   HakoNetConfig *config;
 } NetPreparation;
 
-/* The network the config and the options ask for; when hako provides it,
- * also the container's resolv.conf and hosts (see net-files.h). */
+/* The network the config and the options ask for; with slirp, whose
+ * addresses hako chooses, also the container's resolv.conf and hosts (see
+ * net-files.h). */
 static gboolean
 prepare_network (HakoSpec *spec, gpointer data, GError **error)
 {
   NetPreparation *net = data;
 
   return hako_net_config_resolve (spec, net->request, net->config, error)
-         && (net->config->mode == HAKO_NET_NONE || hako_net_files_provide (spec, net->state_dir, error));
+         && (net->config->mode != HAKO_NET_SLIRP || hako_net_files_provide (spec, net->state_dir, error));
 }
 
 static gboolean

@@ -7,6 +7,7 @@
 #include "error.h"
 #include "i18n.h"
 #include "net-config.h"
+#include "pasta.h"
 #include "slirp-dns.h"
 
 static gboolean
@@ -104,12 +105,14 @@ parse_mode (const char *text, const char *source, HakoNetMode *mode, GError **er
 {
   if (g_str_equal (text, "slirp"))
     *mode = HAKO_NET_SLIRP;
+  else if (g_str_equal (text, "pasta"))
+    *mode = HAKO_NET_PASTA;
   else if (g_str_equal (text, "none"))
     *mode = HAKO_NET_NONE;
   else
     {
       g_set_error (error, HAKO_ERROR, HAKO_ERROR_USAGE,
-                   _("%s: unknown network \"%s\": use slirp or none"), source, text);
+                   _("%s: unknown network \"%s\": use slirp, pasta or none"), source, text);
       return FALSE;
     }
   return TRUE;
@@ -206,7 +209,20 @@ hako_net_config_resolve (const HakoSpec *spec, const HakoNetRequest *request,
   if (config->mode != HAKO_NET_NONE && !has_own_network_namespace (spec))
     {
       g_set_error (error, HAKO_ERROR, HAKO_ERROR_CONFIG,
-                   _("the slirp network needs a new network namespace: add {\"type\": \"network\"} (without a path) to linux.namespaces in config.json, or use --network none"));
+                   _("the %s network needs a new network namespace: add {\"type\": \"network\"} (without a path) to linux.namespaces in config.json, or use --network none"),
+                   config->mode == HAKO_NET_PASTA ? "pasta" : "slirp");
+      return FALSE;
+    }
+  if (config->mode == HAKO_NET_PASTA && config->dns)
+    {
+      g_set_error (error, HAKO_ERROR, HAKO_ERROR_USAGE,
+                   _("--dns is for --network slirp: pasta forwards DNS to the host's resolver itself"));
+      return FALSE;
+    }
+  if (config->mode == HAKO_NET_PASTA && !hako_pasta_installed ())
+    {
+      g_set_error (error, HAKO_ERROR, HAKO_ERROR_NOT_FOUND,
+                   _("--network pasta needs pasta, which is not installed: install the Debian package passt (apt-get install passt), or use --network slirp"));
       return FALSE;
     }
   return TRUE;

@@ -20,6 +20,7 @@ typedef enum
 {
   HAKO_NET_NONE,  /* the config's namespaces as they are */
   HAKO_NET_SLIRP, /* tap0 in the new network namespace, libslirp behind it */
+  HAKO_NET_PASTA, /* pasta (Debian's passt), where installed */
 } HakoNetMode;
 
 /* One -p [HOSTIP:]HOSTPORT:CTRPORT[/tcp|/udp]. */

@@ -26,7 +26,9 @@ typedef struct
 {
   char *exe;
   char **argv;
-  int null_fd, log_fd, tap_fd, ready_fd;
+  int null_fd, log_fd;
+  int fds[HAKO_NET_HELPER_MAX_FDS]; /* to be fds 3, 4..., the first HAKO_NET_HELPER_READY_FD */
+  int n_fds;
 } HelperLaunch;
 
 static char **
@@ -42,6 +44,8 @@ helper_argv (const char *exe, const HakoNetConfig *config, const char *state_dir
 
   g_strv_builder_add_many (builder, exe, HAKO_NET_HELPER_COMMAND, pid_text, start_text, mtu_text,
                            state_text, NULL);
+  if (config->mode == HAKO_NET_PASTA)
+    g_strv_builder_add (builder, "--pasta");
   if (config->allow_host_loopback)
     g_strv_builder_add (builder, "--allow-host-loopback");
   if (config->dns)
@@ -65,18 +69,23 @@ helper_argv (const char *exe, const HakoNetConfig *config, const char *state_dir
 static G_GNUC_NORETURN void
 exec_helper (const HelperLaunch *launch)
 {
-  /* Out of the way of 0..4 first, then into place. */
-  int null_fd = fcntl (launch->null_fd, F_DUPFD, 10);
-  int log_fd = fcntl (launch->log_fd, F_DUPFD, 10);
-  int tap_fd = fcntl (launch->tap_fd, F_DUPFD, 10);
-  int ready_fd = fcntl (launch->ready_fd, F_DUPFD, 10);
+  int high[2 + HAKO_NET_HELPER_MAX_FDS];
 
-  if (null_fd < 0 || log_fd < 0 || tap_fd < 0 || ready_fd < 0 || dup2 (null_fd, 0) < 0
-      || dup2 (null_fd, 1) < 0 || dup2 (log_fd, 2) < 0 || dup2 (tap_fd, HAKO_NET_HELPER_TAP_FD) < 0
-      || dup2 (ready_fd, HAKO_NET_HELPER_READY_FD) < 0)
+  /* Out of the way of 0..5 first, then into place. */
+  high[0] = fcntl (launch->null_fd, F_DUPFD, 10);
+  high[1] = fcntl (launch->log_fd, F_DUPFD, 10);
+  for (int i = 0; i < launch->n_fds; i++)
+    high[2 + i] = fcntl (launch->fds[i], F_DUPFD, 10);
+  for (int i = 0; i < 2 + launch->n_fds; i++)
+    if (high[i] < 0)
+      _exit (127);
+  if (dup2 (high[0], 0) < 0 || dup2 (high[0], 1) < 0 || dup2 (high[1], 2) < 0)
     _exit (127);
+  for (int i = 0; i < launch->n_fds; i++)
+    if (dup2 (high[2 + i], HAKO_NET_HELPER_READY_FD + i) < 0)
+      _exit (127);
   /* Nothing else of the runtime's, above all not the container's lock. */
-  syscall (SYS_close_range, HAKO_NET_HELPER_READY_FD + 1, ~0U, 0);
+  syscall (SYS_close_range, HAKO_NET_HELPER_READY_FD + launch->n_fds, ~0U, 0);
   execv (launch->exe, launch->argv);
   _exit (127);
 }
@@ -105,6 +114,24 @@ hako_net_ready_write (int fd, const GError *error)
 
   hako_fd_write_all (fd, message, strlen (message), NULL);
   close (fd);
+}
+
+/* The container's process as a pidfd, once it is known to be still its. */
+int
+hako_net_helper_open_container (pid_t pid, guint64 start, GError **error)
+{
+  int pidfd = syscall (SYS_pidfd_open, pid, 0);
+
+  if (pidfd < 0 || hako_process_start_time (pid) != start)
+    {
+      if (pidfd >= 0)
+        close (pidfd);
+      g_set_error (error, HAKO_ERROR, HAKO_ERROR_FAILED,
+                   _("network: the container's process (pid %d) ended before its network was up"),
+                   (int) pid);
+      return -1;
+    }
+  return pidfd;
 }
 
 /* The helper's pid once it is ready, or 0 with ERROR set. */
@@ -147,7 +174,7 @@ read_ready (int fd, GError **error)
  * net-helper.log in the state directory: never to create's, which a
  * caller may be waiting on to close. */
 static pid_t
-spawn_helper (const HakoNetConfig *config, const char *state_dir, int tap_fd, pid_t pid,
+spawn_helper (const HakoNetConfig *config, const char *state_dir, const int *fds, int n_fds, pid_t pid,
               guint64 pid_start, GError **error)
 {
   g_autofree char *exe = g_file_read_link ("/proc/self/exe", error);
@@ -177,8 +204,9 @@ spawn_helper (const HakoNetConfig *config, const char *state_dir, int tap_fd, pi
       hako_error_set_errno (error, errno, "pipe");
       return 0;
     }
-  launch = (HelperLaunch){ .exe = exe, .argv = argv, .null_fd = null_fd, .log_fd = log_fd, .tap_fd = tap_fd,
-                           .ready_fd = ready[1] };
+  launch = (HelperLaunch){ .exe = exe, .argv = argv, .null_fd = null_fd, .log_fd = log_fd,
+                           .fds = { ready[1] }, .n_fds = 1 + n_fds };
+  memcpy (launch.fds + 1, fds, n_fds * sizeof (int));
   launcher = fork ();
   if (launcher == 0)
     run_launcher (&launch);
@@ -210,9 +238,16 @@ hako_net_start (const HakoNetConfig *config, const char *state_dir, int userns_f
   hako_autofd int tap_fd = -1;
   pid_t helper;
 
-  hako_log_debug ("network: %s in container process %d, MTU %u", HAKO_TAP_NAME, (int) pid, config->mtu);
-  if ((tap_fd = hako_tap_create (userns_fd, netns_fd, config->mtu, error)) < 0
-      || (helper = spawn_helper (config, state_dir, tap_fd, pid, pid_start, error)) <= 0)
+  if (config->mode == HAKO_NET_PASTA)
+    helper = spawn_helper (config, state_dir, (int[]){ netns_fd, userns_fd }, 2, pid, pid_start, error);
+  else
+    {
+      hako_log_debug ("network: %s in container process %d, MTU %u", HAKO_TAP_NAME, (int) pid, config->mtu);
+      if ((tap_fd = hako_tap_create (userns_fd, netns_fd, config->mtu, error)) < 0)
+        return FALSE;
+      helper = spawn_helper (config, state_dir, &tap_fd, 1, pid, pid_start, error);
+    }
+  if (helper <= 0)
     return FALSE;
   record = g_strdup_printf ("%d %" G_GUINT64_FORMAT "\n", (int) helper, hako_process_start_time (helper));
   if (!hako_file_replace (path, record, -1, 0600, error))

@@ -151,7 +151,7 @@ add_annotations (JsonBuilder *builder)
   json_builder_add_string_value (builder, PACKAGE_VERSION);
   /* What hako reads from a config's annotations, with the values it takes. */
   json_builder_set_member_name (builder, HAKO_ANNOTATION_NETWORK);
-  json_builder_add_string_value (builder, "slirp|none");
+  json_builder_add_string_value (builder, "slirp|pasta|none");
   json_builder_set_member_name (builder, HAKO_ANNOTATION_NETWORK_MTU);
   json_builder_add_string_value (builder, mtu_range);
   json_builder_set_member_name (builder, HAKO_ANNOTATION_NETWORK_HOST_LOOPBACK);

@@ -298,24 +298,6 @@ open_dns (const HakoSlirpOptions *options, Loop *loop, GError **error)
   return loop->dns != NULL;
 }
 
-/* The container's process as a pidfd, once it is known to be still its. */
-static int
-open_container (const HakoSlirpOptions *options, GError **error)
-{
-  int pidfd = syscall (SYS_pidfd_open, options->container_pid, 0);
-
-  if (pidfd < 0 || hako_process_start_time (options->container_pid) != options->container_start)
-    {
-      if (pidfd >= 0)
-        close (pidfd);
-      g_set_error (error, HAKO_ERROR, HAKO_ERROR_FAILED,
-                   _("network: the container's process (pid %d) ended before its network was up"),
-                   (int) options->container_pid);
-      return -1;
-    }
-  return pidfd;
-}
-
 static void
 loop_run (Loop *loop, int pidfd)
 {
@@ -374,7 +356,7 @@ hako_slirp_run (const HakoSlirpOptions *options, int ready_fd, GError **error)
   loop.guard = !options->allow_host_loopback;
   if (fcntl (options->tap_fd, F_SETFL, O_NONBLOCK) < 0)
     hako_error_set_errno (&local_error, errno, "fcntl O_NONBLOCK");
-  else if ((pidfd = open_container (options, &local_error)) < 0 || !open_dns (options, &loop, &local_error))
+  else if ((pidfd = hako_net_helper_open_container (options->container_pid, options->container_start, &local_error)) < 0 || !open_dns (options, &loop, &local_error))
     ;
   else if ((loop.control_fd = hako_slirp_control_listen (options->state_dir, &local_error)) < 0)
     ;

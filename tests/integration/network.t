@@ -39,7 +39,7 @@ in_container () { cp config.base b/config.json; set_config b "c['process']['args
 
 json_has () { "$py" -c 'import json, sys; d = json.load(open(sys.argv[1])); sys.exit(d["annotations"].get(sys.argv[2]) != sys.argv[3])' "$@"; }
 "$HAKO" features > features.json
-ok "features lists the network annotation" json_has features.json org.hako.network 'slirp|none'
+ok "features lists the network annotation" json_has features.json org.hako.network 'slirp|pasta|none'
 ok "... and the host loopback one" json_has features.json org.hako.network.allow-host-loopback 'true|false'
 ok "hako spec asks for the slirp network" json_has b/config.json org.hako.network slirp
 
