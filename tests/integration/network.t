@@ -7,7 +7,7 @@
 # (rootless in CI as hakotest, and again as root).
 . "$HAKO_TESTS_SRCDIR/integration/tap.sh"
 . "$HAKO_TESTS_SRCDIR/integration/bundle.sh"
-n_tests=76
+n_tests=78
 plan $n_tests
 if [ ! -x /bin/busybox ] || [ ! -r /dev/net/tun ]; then
   for i in $(seq $n_tests); do skip "network" "needs busybox-static and a usable /dev/net/tun"; done
@@ -125,6 +125,12 @@ for end in close reset; do
   ok "... as $expected" sh -c "grep -qx 'hi $expected' '$TEST_TMP/stdout'"
   kill $server 2>/dev/null; wait $server 2>/dev/null
 done
+
+# ---- ICMP echo (an unprivileged ping socket: the sysctl in the container's own namespace) ----
+in_container "['python3', '-c', 'import socket, struct; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_ICMP); s.settimeout(3); s.sendto(struct.pack(\"!BBHHH\", 8, 0, 0, 0, 1) + b\"hako\", (\"10.0.2.2\", 0)); print(\"type\", s.recv(100)[0])']"
+set_config b "c['linux']['sysctl'] = {'net.ipv4.ping_group_range': '0 2147483647'}"
+ok "a ping to 10.0.2.2 gets its echo reply" hk 0 run --bundle b ping
+ok "... of ICMP type 0" output_has stdout "type 0"
 
 # ---- the host's loopback, at 10.0.2.2 ----
 port=$(free_port)
