@@ -11,6 +11,9 @@ hako_cli_create_args_clear (HakoCliCreateArgs *args)
   g_clear_pointer (&args->pid_file, g_free);
   g_clear_pointer (&args->console_socket, g_free);
   g_clear_pointer (&args->root, g_free);
+  g_clear_pointer (&args->network, g_free);
+  g_clear_pointer (&args->publish, g_strfreev);
+  g_clear_pointer (&args->dns, g_free);
 }
 
 gboolean
@@ -25,6 +28,11 @@ hako_cli_parse_create (const char *command, const char *summary, const GOptionEn
     { "no-pivot", 0, 0, G_OPTION_ARG_NONE, &args->no_pivot, N_("Use MS_MOVE and chroot instead of pivot_root"), NULL },
     { "no-new-keyring", 0, 0, G_OPTION_ARG_NONE, &args->no_new_keyring, N_("Keep the caller's session keyring instead of a new one"), NULL },
     { "preserve-fds", 0, 0, G_OPTION_ARG_INT, &args->preserve_fds, N_("Pass N more file descriptors, from 3 (after LISTEN_FDS), to the container"), N_("N") },
+    { "network", 0, 0, G_OPTION_ARG_STRING, &args->network, N_("slirp: give the container's new network namespace tap0 and user-mode networking; pasta: the same by pasta (Debian's passt), where installed; none: leave it as configured (default: the annotation org.hako.network)"), N_("MODE") },
+    { "mtu", 0, 0, G_OPTION_ARG_INT, &args->mtu, N_("MTU of the container's tap0 (default 65520)"), N_("N") },
+    { "allow-host-loopback", 0, 0, G_OPTION_ARG_NONE, &args->allow_host_loopback, N_("Let the container reach the host's loopback at 10.0.2.2"), NULL },
+    { "dns", 0, 0, G_OPTION_ARG_STRING, &args->dns, N_("Forward the container's DNS queries to 10.0.2.3 to this server (default: the host's first nameserver)"), N_("IP[:PORT]") },
+    { "publish", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &args->publish, N_("Forward a host port to the container (repeatable)"), N_("[HOSTIP:]HOSTPORT:CTRPORT[/tcp|/udp]") },
     { NULL },
   };
   const char *id;
@@ -40,6 +48,10 @@ hako_cli_parse_create (const char *command, const char *summary, const GOptionEn
                                   .no_new_keyring = args->no_new_keyring,
                                   .preserve_fds = args->preserve_fds,
                                   .console_socket = args->console_socket,
-                                  .cgroup_manager = global->systemd_cgroup ? "systemd" : global->cgroup_manager };
+                                  .cgroup_manager = global->systemd_cgroup ? "systemd" : global->cgroup_manager,
+                                  .net = { .network = args->network, .mtu = args->mtu,
+                                           .allow_host_loopback = args->allow_host_loopback,
+                                           .publish = (const char *const *) args->publish,
+                                           .dns = args->dns } };
   return TRUE;
 }

@@ -45,6 +45,11 @@ typedef struct
   gboolean no_pivot;
   gboolean no_new_keyring;
   int preserve_fds;
+  char *network;
+  int mtu;
+  gboolean allow_host_loopback;
+  char **publish;
+  char *dns;
 } HakoCliCreateArgs;
 
 void hako_cli_create_args_clear (HakoCliCreateArgs *args);
@@ -78,4 +83,6 @@ gboolean hako_cmd_list (HakoGlobalOptions *global, int argc, char **argv, GError
 
 gboolean hako_cmd_spec (HakoGlobalOptions *global, int argc, char **argv, GError **error);
 gboolean hako_cmd_validate (HakoGlobalOptions *global, int argc, char **argv, GError **error);
+gboolean hako_cmd_port (HakoGlobalOptions *global, int argc, char **argv, GError **error);
+gboolean hako_cmd_net_helper (HakoGlobalOptions *global, int argc, char **argv, GError **error);
 gboolean hako_cmd_features (HakoGlobalOptions *global, int argc, char **argv, GError **error);

@@ -12,6 +12,7 @@
 #include "error.h"
 #include "i18n.h"
 #include "log.h"
+#include "net-helper.h"
 #include "spec.h"
 #include "state.h"
 
@@ -28,11 +29,13 @@ static const HakoCommand commands[] = {
   { "features", hako_cmd_features, N_("Show the features of this runtime as JSON") },
   { "kill", hako_cmd_kill, N_("Send a signal to a container's process") },
   { "list", hako_cmd_list, N_("List the containers") },
+  { "port", hako_cmd_port, N_("Add, remove or list a container's port forwards") },
   { "run", hako_cmd_run, N_("Create and start a container, and wait for it") },
   { "spec", hako_cmd_spec, N_("Create a new config.json in the bundle directory") },
   { "start", hako_cmd_start, N_("Start a created container") },
   { "state", hako_cmd_state, N_("Show the state of a container as JSON") },
   { "validate", hako_cmd_validate, N_("Check a bundle's config.json") },
+  { HAKO_NET_HELPER_COMMAND, hako_cmd_net_helper, NULL }, /* hidden: started by create */
 };
 
 
@@ -43,7 +46,8 @@ command_list (void)
 
   g_string_append_c (s, '\n');
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
-    g_string_append_printf (s, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
+    if (commands[i].summary)
+      g_string_append_printf (s, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
   g_string_append_printf (s, "  %-10s %s\n", "help", _("Show the help of hako or of a command"));
   g_string_append (s, _("\nRun 'hako COMMAND --help' for the options of a command."));
   return g_string_free (s, FALSE);

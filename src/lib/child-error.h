@@ -17,6 +17,7 @@ typedef enum
   HAKO_CHILD_STAGE_SYNC,       /* talking to the runtime */
   HAKO_CHILD_STAGE_TERMINAL,   /* the new pseudo-terminal, see HakoTerminalStep */
   HAKO_CHILD_STAGE_SECCOMP,    /* loading linux.seccomp, see seccomp-filter.h */
+  HAKO_CHILD_STAGE_NETWORK,    /* tap0 and its addresses, see net-tap.h */
 } HakoChildStage;
 
 typedef struct

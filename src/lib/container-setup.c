@@ -64,6 +64,7 @@ struct HakoSetup
   char *keyring_name; /* NULL with --no-new-keyring */
   int passed_fds;     /* fds from 3 on that the payload keeps (LISTEN_FDS + --preserve-fds) */
   HakoCgroup *cgroup; /* NULL without a cgroup manager */
+  int userns_fd, netns_fd; /* the container process's, for the network (see net-tap.h) */
 };
 
 /* ---- in the children: async-signal-safe only ---- */
@@ -257,12 +258,13 @@ run_first_child (HakoSetup *setup)
   else if (hako_namespace_plan_join_user (&setup->namespaces, &error) < 0)
     child_fail (setup, &error);
 
+  if ((!setup->host_root && hako_namespace_plan_join (&setup->namespaces, &error) < 0)
+      || hako_namespace_plan_create (&setup->namespaces, &error) < 0
+      || hako_mount_plan_open_runtime_sources (setup->mounts, &error) < 0)
+    child_fail (setup, &error);
   /* Act as the container's root where the mapping has one. */
   if (setresgid (0, 0, 0) == 0)
     (void) setresuid (0, 0, 0);
-  if ((!setup->host_root && hako_namespace_plan_join (&setup->namespaces, &error) < 0)
-      || hako_namespace_plan_create (&setup->namespaces, &error) < 0)
-    child_fail (setup, &error);
   /* Fork so that, in a new pid namespace, the container process is its pid 1.
    * It waits until its pid is reported, so every later report comes after. */
   if (pipe2 (pid_reported, O_CLOEXEC) < 0)
@@ -294,6 +296,8 @@ run_cloned_child (HakoSetup *setup)
   close (setup->lock_fd);
   if (read (setup->control_fd, &byte, 1) != 1)
     _exit (1); /* the runtime could not write the maps and reports why */
+  if (hako_mount_plan_open_runtime_sources (setup->mounts, &error) < 0)
+    child_fail (setup, &error);
   if (setresgid (0, 0, 0) == 0)
     (void) setresuid (0, 0, 0);
   if (hako_namespace_plan_create_after_clone (&setup->namespaces, &error) < 0)
@@ -488,6 +492,7 @@ hako_setup_new (const char *config, gsize config_len, const HakoSetupOptions *op
   const HakoLinux *linux_;
 
   setup->report_fd = setup->control_fd = setup->lock_fd = setup->listen_fd = setup->console_fd = -1;
+  setup->userns_fd = setup->netns_fd = -1;
   for (int kind = 0; kind < HAKO_NS_N_KINDS; kind++)
     setup->namespaces.join_fds[kind] = -1;
   setup->spec = hako_spec_load_data (config, config_len, error);
@@ -499,7 +504,8 @@ hako_setup_new (const char *config, gsize config_len, const HakoSetupOptions *op
       return NULL;
     }
   if (!hako_lsm_check (setup->spec, "/sys", error) || !setup_cgroup (setup, options, error)
-      || !setup_console (setup, options, error))
+      || !setup_console (setup, options, error)
+      || (options->prepare_spec && !options->prepare_spec (setup->spec, options->prepare_data, error)))
     return NULL;
   setup->passed_fds = listen_fds_for_container (setup->spec) + options->preserve_fds;
   linux_ = setup->spec->linux_;
@@ -521,6 +527,7 @@ hako_setup_new (const char *config, gsize config_len, const HakoSetupOptions *op
   setup->mounts = hako_mount_plan_new (setup->spec, options->bundle, &mount_options, error);
   if (setup->mounts == NULL)
     return NULL;
+  hako_mount_plan_mark_runtime_sources (setup->mounts, options->state_dir);
   setup->process = hako_process_plan_new (setup->spec, error);
   if (setup->process == NULL)
     return NULL;
@@ -556,6 +563,10 @@ hako_setup_free (HakoSetup *setup)
   g_free (setup->keyring_name);
   g_free (setup->device_dir);
   g_free (setup->message);
+  if (setup->userns_fd >= 0)
+    close (setup->userns_fd);
+  if (setup->netns_fd >= 0)
+    close (setup->netns_fd);
   g_free (setup);
 }
 
@@ -592,6 +603,31 @@ create_cgroup (HakoSetup *setup, const char *root, HakoState *state, GError **er
   return FALSE;
 }
 
+static int
+open_namespace (pid_t pid, const char *name)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/ns/%s", (int) pid, name);
+  return open (path, O_RDONLY | O_CLOEXEC);
+}
+
+/* The container process exists: its pid for the state, and its namespaces
+ * opened now, while its credentials are still the runtime's own (once it
+ * takes process.user, only real root may open them). */
+static void
+note_container_process (HakoSetup *setup, pid_t pid, HakoState *state)
+{
+  state->pid = pid;
+  state->pid_start = hako_process_start_time (pid);
+  setup->userns_fd = open_namespace (pid, "user");
+  setup->netns_fd = open_namespace (pid, "net");
+}
+
+int
+hako_setup_get_namespace_fd (const HakoSetup *setup, const char *name)
+{
+  return g_str_equal (name, "user") ? setup->userns_fd : setup->netns_fd;
+}
+
 static void
 kill_and_reap (pid_t first_child, pid_t container_pid)
 {
@@ -620,8 +656,7 @@ handle_report (HakoSetup *setup, const HakoReport *r, pid_t first_child,
         return FALSE;
       return hako_fd_write_all (control_fd, "", 1, error);
     case HAKO_REPORT_PID:
-      state->pid = r->pid;
-      state->pid_start = hako_process_start_time (r->pid);
+      note_container_process (setup, r->pid, state);
       return hako_state_save (root, state, error);
     case HAKO_REPORT_BEFORE_PIVOT:
       /* Steps 3 to 5 of runtime.md's lifecycle come after the environment is
@@ -702,8 +737,7 @@ static gboolean
 start_cloned_process (HakoSetup *setup, pid_t pid, const HakoUsernsMappings *mappings,
                       const char *root, HakoState *state, int control_fd, GError **error)
 {
-  state->pid = pid;
-  state->pid_start = hako_process_start_time (pid);
+  note_container_process (setup, pid, state);
   return (!setup->cgroup || hako_cgroup_place (setup->cgroup, pid, error))
          && hako_userns_write_maps (pid, &mappings->uids, &mappings->gids, error)
          && hako_fd_write_all (control_fd, "", 1, error) && hako_state_save (root, state, error);

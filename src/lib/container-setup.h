@@ -37,6 +37,10 @@ typedef struct
   int console_fd;        /* where the pty master of process.terminal goes, or -1 */
   gboolean console_offered; /* console_fd is a foreground run's, for a terminal if any */
   const char *cgroup_manager; /* --cgroup-manager, or NULL for the default */
+  /* Called with the validated config before any plan is made from it
+   * (may be NULL): the network's, which adds mounts. */
+  gboolean (*prepare_spec) (HakoSpec *spec, gpointer data, GError **error);
+  gpointer prepare_data;
 } HakoSetupOptions;
 
 /* Parses CONFIG (the bytes of the bundle's config.json) and prepares every plan. */
@@ -49,6 +53,9 @@ const HakoSpec *hako_setup_get_spec (const HakoSetup *setup);
 /* The config, for the caller to keep once the setup is done with it. */
 HakoSpec *hako_setup_steal_spec (HakoSetup *setup);
 const char *hako_setup_get_rootfs (const HakoSetup *setup);
+/* After the spawn: the container process's "user" or "net" namespace
+ * (owned by the setup), or -1 when it could not be opened. */
+int hako_setup_get_namespace_fd (const HakoSetup *setup, const char *name);
 
 /* Runs the setup. STATE (status creating) gets the container's cgroup and
  * pid as soon as they exist and is saved under ROOT then, so that `delete

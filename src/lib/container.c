@@ -21,6 +21,8 @@
 #include "hooks.h"
 #include "i18n.h"
 #include "log.h"
+#include "net-files.h"
+#include "net-helper.h"
 #include "spec.h"
 #include "terminal.h"
 
@@ -49,8 +51,6 @@ load_saved_config (const char *root, const char *id, GError **error)
   return hako_spec_load_file (path, error);
 }
 
-/* SPEC_OUT (may be NULL): the parsed config, for `run` to start and delete
- * with, instead of parsing the saved copy again. */
 /* The cgroup STATE records, or NULL. */
 static HakoCgroup *
 state_cgroup (const HakoState *state)
@@ -67,6 +67,27 @@ destroy_cgroup (const HakoState *state, GError **error)
   return cgroup == NULL || hako_cgroup_destroy (cgroup, error);
 }
 
+typedef struct
+{
+  const HakoNetRequest *request;
+  const char *state_dir;
+  HakoNetConfig *config;
+} NetPreparation;
+
+/* The network the config and the options ask for; with slirp, whose
+ * addresses hako chooses, also the container's resolv.conf and hosts (see
+ * net-files.h). */
+static gboolean
+prepare_network (HakoSpec *spec, gpointer data, GError **error)
+{
+  NetPreparation *net = data;
+
+  return hako_net_config_resolve (spec, net->request, net->config, error)
+         && (net->config->mode != HAKO_NET_SLIRP || hako_net_files_provide (spec, net->state_dir, error));
+}
+
+/* SPEC_OUT (may be NULL): the parsed config, for `run` to start and delete
+ * with, instead of parsing the saved copy again. */
 static gboolean
 create_locked (const HakoCreateOptions *options, int offered_console_fd, int lock_fd,
                HakoSpec **spec_out, GError **error)
@@ -81,6 +102,8 @@ create_locked (const HakoCreateOptions *options, int offered_console_fd, int loc
   gsize config_len;
   HakoSetupOptions setup_options;
   hako_autofd int console_fd = -1;
+  g_auto (HakoNetConfig) net = { 0 };
+  NetPreparation net_preparation = { .request = &options->net, .state_dir = dir, .config = &net };
 
   if (!g_file_get_contents (config_path, &config, &config_len, error))
     return FALSE;
@@ -93,10 +116,16 @@ create_locked (const HakoCreateOptions *options, int offered_console_fd, int loc
                                       .preserve_fds = options->preserve_fds,
                                       .console_fd = console_fd >= 0 ? console_fd : offered_console_fd,
                                       .console_offered = console_fd < 0,
-                                      .cgroup_manager = options->cgroup_manager };
+                                      .cgroup_manager = options->cgroup_manager,
+                                      .prepare_spec = prepare_network,
+                                      .prepare_data = &net_preparation };
   setup = hako_setup_new (config, config_len, &setup_options, error);
   if (setup == NULL)
-    return FALSE;
+    {
+      /* The network's files may already be in the state directory. */
+      hako_state_remove (options->root, options->id);
+      return FALSE;
+    }
   state->id = g_strdup (options->id);
   state->bundle = g_steal_pointer (&bundle);
   state->rootfs = g_strdup (hako_setup_get_rootfs (setup));
@@ -119,10 +148,16 @@ create_locked (const HakoCreateOptions *options, int offered_console_fd, int loc
   state->recorded = HAKO_STATUS_CREATED;
   hako_log_debug ("create %s: container process %d set up, waiting for start", options->id,
                   (int) state->pid);
-  if (!hako_state_save (options->root, state, error)
+  if ((net.mode != HAKO_NET_NONE
+       && !hako_net_start (&net, dir, hako_setup_get_namespace_fd (setup, "user"),
+                           hako_setup_get_namespace_fd (setup, "net"), state->pid, state->pid_start,
+                           error))
+      || !hako_state_save (options->root, state, error)
       || (options->pid_file && !write_pid_file (options->pid_file, state->pid, error)))
     {
+      /* The container process exists: it goes, and what was made for it. */
       kill (state->pid, SIGKILL);
+      hako_net_stop (dir);
       destroy_cgroup (state, NULL);
       return FALSE;
     }
@@ -413,6 +448,7 @@ delete_locked (const char *root, const char *id, gboolean force, const HakoSpec 
 {
   g_autoptr (GError) local_error = NULL;
   g_autoptr (HakoState) state = hako_state_load (root, id, &local_error);
+  g_autofree char *dir = hako_state_dir (root, id);
   HakoStatus status;
 
   if (state == NULL)
@@ -441,6 +477,7 @@ delete_locked (const char *root, const char *id, gboolean force, const HakoSpec 
       if (!wait_gone (state, error))
         return FALSE;
     }
+  hako_net_stop (dir);
   /* Kept with the state when it fails, so that delete can be tried again. */
   if (!destroy_cgroup (state, error))
     return FALSE;

@@ -4,6 +4,7 @@
 #include <glib.h>
 #include <sys/types.h>
 
+#include "net-config.h"
 #include "state.h"
 
 typedef struct
@@ -17,6 +18,7 @@ typedef struct
   guint preserve_fds;
   const char *console_socket; /* --console-socket PATH, for process.terminal */
   const char *cgroup_manager; /* --cgroup-manager (systemd for --systemd-cgroup), or NULL */
+  HakoNetRequest net;         /* --network, -p... */
 } HakoCreateOptions;
 
 /* Creates the container and leaves its process waiting for `start`. */

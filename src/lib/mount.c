@@ -111,7 +111,7 @@ static HakoMountStep *
 add_step (PlanBuilder *b, HakoMountStepKind kind, char *label, const char *path)
 {
   HakoMountStep step = { .kind = kind, .label = label, .uid = (uid_t) -1, .gid = (gid_t) -1,
-                         .mount_fd = -1 };
+                         .mount_fd = -1, .source_fd = -1 };
 
   if (path)
     {
@@ -605,6 +605,19 @@ hako_mount_plan_close_idmapped (HakoMountPlan *plan)
 }
 
 void
+hako_mount_plan_mark_runtime_sources (HakoMountPlan *plan, const char *state_dir)
+{
+  g_autofree char *prefix = g_strconcat (state_dir, "/", NULL);
+
+  for (guint i = 0; i < plan->n_steps; i++)
+    {
+      HakoMountStep *step = &plan->steps[i];
+      step->runtime_source = (step->kind == HAKO_MOUNT_STEP_BIND || step->kind == HAKO_MOUNT_STEP_DEVICE_BIND)
+                             && !step->idmap && step->source && g_str_has_prefix (step->source, prefix);
+    }
+}
+
+void
 hako_mount_plan_free (HakoMountPlan *plan)
 {
   if (plan == NULL)
@@ -920,6 +933,8 @@ apply_bind (Apply *a, const HakoMountStep *step, const char *source, unsigned lo
 
   if (fd < 0)
     return fail (a, HAKO_MOUNT_OP_RESOLVE);
+  if (step->runtime_source && source == step->source)
+    source = step->source_fd_path;
   r = step->mount_fd >= 0 ? move_mount_on_fd (step->mount_fd, fd)
                           : mount_on_fd (source, fd, NULL, flags, NULL);
   close_keep_errno (fd);
@@ -1115,6 +1130,23 @@ apply_step (Apply *a, const HakoMountStep *step)
     }
   errno = EINVAL;
   return fail (a, HAKO_MOUNT_OP_MOUNT);
+}
+
+int
+hako_mount_plan_open_runtime_sources (HakoMountPlan *plan, HakoChildError *err)
+{
+  for (guint i = 0; i < plan->n_steps; i++)
+    {
+      HakoMountStep *step = &plan->steps[i];
+      if (!step->runtime_source)
+        continue;
+      step->source_fd = open (step->source, O_PATH | O_CLOEXEC | O_NOFOLLOW);
+      if (step->source_fd < 0)
+        return hako_child_fail (err, HAKO_CHILD_STAGE_MOUNT,
+                                HAKO_MOUNT_ERROR_STEP ((int) i, HAKO_MOUNT_OP_MOUNT), errno);
+      fd_path (step->source_fd_path, step->source_fd);
+    }
+  return 0;
 }
 
 int

@@ -108,6 +108,13 @@ typedef struct
   gboolean idmap, recursive_idmap;
   HakoIdMappings idmap_uids, idmap_gids; /* the mount's own; none: the container's */
   int mount_fd;                          /* the detached mount, or -1 */
+  /* A bind of a file the runtime made in the state dir (device nodes, the
+   * network's resolv.conf), which the container's root need not be able to
+   * reach: the setup opens it while it still has the runtime's credentials
+   * (see hako_mount_plan_open_runtime_sources) and binds SOURCE_FD_PATH. */
+  gboolean runtime_source;
+  int source_fd;
+  char source_fd_path[32];
 } HakoMountStep;
 
 typedef struct
@@ -122,6 +129,8 @@ HakoMountPlan *hako_mount_plan_new (const HakoSpec *spec, const char *bundle_dir
 void hako_mount_plan_free (HakoMountPlan *plan);
 /* Closes the detached mounts of the plan's idmapped binds, if open. */
 void hako_mount_plan_close_idmapped (HakoMountPlan *plan);
+/* Marks the binds whose source lies in STATE_DIR (see runtime_source). */
+void hako_mount_plan_mark_runtime_sources (HakoMountPlan *plan, const char *state_dir);
 
 /* In the runtime, as real root, before the setup: the device nodes of
  * options->device_dir (mode, numbers, owner as linux.devices says). */
@@ -137,6 +146,10 @@ typedef int (*HakoMountBeforePivot) (void *data, HakoChildError *err);
  * paths still resolve: where the createRuntime and createContainer hooks
  * belong, and the sysctls that read-only /proc/sys would refuse after.
  * It returns 0, or -1 with *ERR set. */
+/* In the setup, in the container's mount namespace (a descriptor of another
+ * would not bind) but before it takes the container's ids: opens the
+ * runtime's bind sources. Async-signal-safe. */
+int hako_mount_plan_open_runtime_sources (HakoMountPlan *plan, HakoChildError *err);
 int hako_mount_plan_apply (const HakoMountPlan *plan, HakoMountBeforePivot before_pivot,
                            void *data, HakoChildError *err);
 

@@ -5,6 +5,7 @@
 
 #include "runtime-features.h"
 #include "mount-options.h"
+#include "net-config.h"
 #include "seccomp-names.h"
 #include "spec.h"
 #include "unsupported.h"
@@ -141,6 +142,7 @@ add_annotations (JsonBuilder *builder)
   const struct scmp_version *seccomp = seccomp_version ();
   g_autofree char *seccomp_version_string
       = g_strdup_printf ("%u.%u.%u", seccomp->major, seccomp->minor, seccomp->micro);
+  g_autofree char *mtu_range = g_strdup_printf ("%d-%d", HAKO_NET_MTU_MIN, HAKO_NET_MTU_MAX);
 
   json_builder_set_member_name (builder, "annotations");
   json_builder_begin_object (builder);
@@ -148,6 +150,13 @@ add_annotations (JsonBuilder *builder)
   json_builder_add_string_value (builder, seccomp_version_string);
   json_builder_set_member_name (builder, "org.hako.version");
   json_builder_add_string_value (builder, PACKAGE_VERSION);
+  /* What hako reads from a config's annotations, with the values it takes. */
+  json_builder_set_member_name (builder, HAKO_ANNOTATION_NETWORK);
+  json_builder_add_string_value (builder, "slirp|pasta|none");
+  json_builder_set_member_name (builder, HAKO_ANNOTATION_NETWORK_MTU);
+  json_builder_add_string_value (builder, mtu_range);
+  json_builder_set_member_name (builder, HAKO_ANNOTATION_NETWORK_HOST_LOOPBACK);
+  json_builder_add_string_value (builder, "true|false");
   json_builder_end_object (builder);
 }
 

@@ -1,0 +1,52 @@
+#!/bin/sh
+# --network pasta: pasta (Debian's passt) instead of hako's libslirp
+# helper, where it is installed; run by the invoking user (rootless in CI
+# as hakotest, and again as root). Traffic stays on the host's loopback.
+. "$HAKO_TESTS_SRCDIR/integration/tap.sh"
+. "$HAKO_TESTS_SRCDIR/integration/bundle.sh"
+n_tests=12
+plan $n_tests
+if [ ! -x /bin/busybox ] || [ ! -r /dev/net/tun ]; then
+  for i in $(seq $n_tests); do skip "pasta" "needs busybox-static and a usable /dev/net/tun"; done
+  exit 0
+fi
+root="$TEST_TMP/state"
+py=${PYTHON3:-python3}
+peer="$HAKO_TESTS_SRCDIR/integration/net-peer.py"
+hk () { local status=$1; shift; run_hako "$status" --root "$root" "$@"; }
+free_port () { "$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+gone () { for i in $(seq 50); do [ -e "/proc/$1" ] || return 0; sleep 0.1; done; echo "pid $1 is still there"; return 1; }
+
+make_bundle b '["sh", "-c", "ip -o -4 addr"]'
+for tool in ip httpd; do ln -s busybox "b/rootfs/bin/$tool"; done
+
+ok "without pasta, --network pasta is refused" sh -c "! env PATH=/nonexistent '$HAKO' --root '$root' run --network pasta --bundle b nopasta 2>'$TEST_TMP/stderr'"
+ok "... naming the package to install" output_has stderr "install the Debian package passt"
+
+if ! command -v pasta >/dev/null; then
+  for i in $(seq $((n_tests - 2))); do skip "pasta" "pasta is not installed (apt-get install passt)"; done
+  exit 0
+fi
+ok "run --network pasta" hk 0 run --network pasta --bundle b addr
+ok "... gives the container an address besides lo's" sh -c "grep -v ': lo ' '$TEST_TMP/stdout' | grep -q inet"
+ok "--dns is refused with pasta" hk 1 run --network pasta --dns 127.0.0.1 --bundle b dns
+ok "... saying it is slirp's" output_has stderr "--dns is for --network slirp"
+
+port=$(free_port)
+set_config b "c['process']['args'] = ['sh', '-c', 'mkdir /dev/shm/w && echo hello > /dev/shm/w/index.html && exec httpd -f -p 80 -h /dev/shm/w']"
+ok "run -d --network pasta -p 127.0.0.1:PORT:80" hk 0 run -d --network pasta -p "127.0.0.1:$port:80" --bundle b web
+ok "TCP through pasta's forward reaches httpd in the container" sh -c "[ \"\$('$py' '$peer' get 127.0.0.1 $port)\" = hello ]"
+helper=$(cut -d' ' -f1 "$root/web/net-helper.pid")
+pasta=$(cat "$root/web/pasta.pid")
+hk 0 delete --force web >/dev/null
+ok "delete ends the helper" gone "$helper"
+ok "... and its pasta" gone "$pasta"
+
+set_config b "c['process']['args'] = ['sleep', '0.5']"
+hk 0 run -d --network pasta --bundle b short >/dev/null
+helper=$(cut -d' ' -f1 "$root/short/net-helper.pid")
+pasta=$(cat "$root/short/pasta.pid")
+ok "the helper ends when the payload does" gone "$helper"
+ok "... and so does pasta" gone "$pasta"
+hk 0 delete short >/dev/null
+done_testing
