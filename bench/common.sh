@@ -40,17 +40,22 @@ PY
 
 # in_bench_namespace COMMAND...: as BENCH_USER, in a mount namespace where
 # /sys/fs/cgroup/unified/cgroup.controllers reads empty (crun 1.8.1 refuses
-# every container on a hybrid host otherwise; the others do not care).
+# every container on a hybrid host otherwise; the others do not care), and
+# where $XDG_RUNTIME_DIR is a tmpfs of the user's, as systemd-logind makes it
+# for a session (this host has no logind: there it is a plain directory).
+# Every runtime keeps its state there.
 in_bench_namespace () {
   [ "$(id -u)" = 0 ] || { echo "run the benchmarks as root (they drop to $BENCH_USER)" >&2; exit 1; }
   id "$BENCH_USER" >/dev/null 2>&1 || { echo "no user $BENCH_USER: create it with a subuid range" >&2; exit 1; }
-  local uid; uid=$(id -u "$BENCH_USER")
+  local uid gid; uid=$(id -u "$BENCH_USER"); gid=$(id -g "$BENCH_USER")
   install -d -m 0700 -o "$BENCH_USER" -g "$BENCH_USER" "/run/user/$uid"
-  unshare -m sh -c '
+  BENCH_UID=$uid BENCH_GID=$gid unshare -m sh -c '
     # BENCH_CGROUP: a cgroup v1 directory to run everything in.
     [ -n "${BENCH_CGROUP:-}" ] && echo $$ > "$BENCH_CGROUP/cgroup.procs"
     f=/sys/fs/cgroup/unified/cgroup.controllers
     [ -e "$f" ] && mount --bind /dev/null "$f"
+    mount --make-rprivate / &&
+      mount -t tmpfs -o "mode=0700,uid=$BENCH_UID,gid=$BENCH_GID,size=64m" tmpfs "/run/user/$BENCH_UID" || exit 1
     exec "$@"' sh runuser -u "$BENCH_USER" -- env XDG_RUNTIME_DIR="/run/user/$uid" HOME=/tmp "$@"
 }
 

@@ -5,7 +5,9 @@
 # caller's own ids), `bwrap --unshare-all`, `unshare -Urpf true` (the
 # floor), and hako-ranges (hako's default mapping of the subordinate ranges,
 # which costs newuidmap and newgidmap). Prints medians in ms and hako's
-# ratios. Targets (issue 3): hako at most 0.8x crun and 3x the floor.
+# ratios. Every runtime keeps its state in $XDG_RUNTIME_DIR, a tmpfs as in a
+# logind session (see in_bench_namespace). Targets (issue 3): hako at most
+# 0.8x crun and 3x the floor.
 . "$(dirname "$0")/common.sh"
 ROUNDS=${ROUNDS:-100}
 
@@ -23,10 +25,10 @@ work=$2 HAKO=$3 ROUNDS=$4
 make_bundles "$work" >/dev/null
 run_one () {
   case $1 in
-    hako) "$HAKO" --root "$work/state-hako" run --bundle "$work/hako" "b$2" ;;
-    hako-ranges) "$HAKO" --root "$work/state-hako" run --bundle "$work/hako-ranges" "r$2" ;;
-    crun) crun --root "$work/state-crun" run --bundle "$work/crun" "b$2" ;;
-    runc) runc --root "$work/state-runc" run --bundle "$work/runc" "b$2" ;;
+    hako) "$HAKO" --root "$XDG_RUNTIME_DIR/state-hako" run --bundle "$work/hako" "b$2" ;;
+    hako-ranges) "$HAKO" --root "$XDG_RUNTIME_DIR/state-hako" run --bundle "$work/hako-ranges" "r$2" ;;
+    crun) crun --root "$XDG_RUNTIME_DIR/state-crun" run --bundle "$work/crun" "b$2" ;;
+    runc) runc --root "$XDG_RUNTIME_DIR/state-runc" run --bundle "$work/runc" "b$2" ;;
     bwrap) bwrap --unshare-all --ro-bind "$work/hako/rootfs" / --proc /proc --dev /dev /bin/true ;;
     floor) unshare -Urpf true ;;
   esac
