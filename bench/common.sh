@@ -60,3 +60,15 @@ in_bench_namespace () {
 }
 
 median () { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+
+# run_inner SCRIPT ARGS...: SCRIPT --inner WORK ARGS... in the benchmark
+# namespace, WORK a fresh directory of BENCH_USER's, removed afterwards.
+run_inner () {
+  local script=$1 work
+  shift
+  work=$(mktemp -d /tmp/hako-bench.XXXXXX)
+  chmod 755 "$work"
+  chown "$BENCH_USER" "$work"
+  in_bench_namespace sh "$script" --inner "$work" "$@"
+  rm -rf "$work"
+}

@@ -15,11 +15,7 @@ if [ "${1:-}" != --inner ]; then
   for tool in iperf3 slirp4netns; do
     command -v $tool >/dev/null || { echo "bench/net.sh needs $tool (apt-get install $tool)" >&2; exit 1; }
   done
-  work=$(mktemp -d /tmp/hako-bench.XXXXXX)
-  chmod 755 "$work"
-  chown "$BENCH_USER" "$work"
-  in_bench_namespace sh "$0" --inner "$work" "$HAKO" "$SECONDS_EACH"
-  rm -rf "$work"
+  run_inner "$0" "$HAKO" "$SECONDS_EACH"
   exit 0
 fi
 

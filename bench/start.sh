@@ -12,11 +12,7 @@
 ROUNDS=${ROUNDS:-100}
 
 if [ "${1:-}" != --inner ]; then
-  work=$(mktemp -d /tmp/hako-bench.XXXXXX)
-  chmod 755 "$work"
-  chown "$BENCH_USER" "$work"
-  in_bench_namespace sh "$0" --inner "$work" "$HAKO" "$ROUNDS"
-  rm -rf "$work"
+  run_inner "$0" "$HAKO" "$ROUNDS"
   exit 0
 fi
 
