@@ -252,6 +252,14 @@ hako_net_config_resolve (const HakoSpec *spec, const HakoNetRequest *request,
                    _("--dns is for --network slirp: pasta forwards DNS to the host's resolver itself"));
       return FALSE;
     }
+  /* pasta refuses it ("Invalid or redundant outbound address"), and would
+   * only say so in the helper's log. */
+  if (config->mode == HAKO_NET_PASTA && g_strcmp0 (config->outbound.addr6, "::1") == 0)
+    {
+      g_set_error (error, HAKO_ERROR, HAKO_ERROR_USAGE,
+                   _("--network pasta cannot send from the IPv6 loopback address ::1 (which --outbound-if lo also picks): choose --outbound-addr 127.0.0.1 or another address, or use --network slirp"));
+      return FALSE;
+    }
   if (config->mode == HAKO_NET_PASTA && !hako_pasta_installed ())
     {
       g_set_error (error, HAKO_ERROR, HAKO_ERROR_NOT_FOUND,

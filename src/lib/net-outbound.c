@@ -35,6 +35,16 @@ hako_net_outbound_address_parse (const char *text, struct sockaddr_storage *addr
   return FALSE;
 }
 
+/* ADDR (AF_INET or AF_INET6) in its canonical text form. */
+static void
+address_text (const struct sockaddr *addr, char text[INET6_ADDRSTRLEN])
+{
+  inet_ntop (addr->sa_family,
+             addr->sa_family == AF_INET ? (const void *) &((const struct sockaddr_in *) addr)->sin_addr
+                                        : (const void *) &((const struct sockaddr_in6 *) addr)->sin6_addr,
+             text, INET6_ADDRSTRLEN);
+}
+
 /* The family's slot in OUTBOUND; FALSE if it is taken already. */
 static gboolean
 set_family (HakoNetOutbound *outbound, int family, const char *text, const char *source, GError **error)
@@ -58,6 +68,7 @@ hako_net_outbound_add_address (HakoNetOutbound *outbound, const char *text, cons
 {
   struct sockaddr_storage addr;
   socklen_t len;
+  char canonical[INET6_ADDRSTRLEN];
   hako_autofd int fd = -1;
 
   if (!hako_net_outbound_address_parse (text, &addr, &len))
@@ -77,7 +88,9 @@ hako_net_outbound_add_address (HakoNetOutbound *outbound, const char *text, cons
                    source, text, g_strerror (saved));
       return FALSE;
     }
-  return set_family (outbound, addr.ss_family, text, source, error);
+  /* Kept in the canonical form, which later checks compare with. */
+  address_text ((struct sockaddr *) &addr, canonical);
+  return set_family (outbound, addr.ss_family, canonical, source, error);
 }
 
 gboolean
@@ -107,10 +120,7 @@ hako_net_outbound_add_interface (HakoNetOutbound *outbound, const char *name, co
       /* A link-local source needs a scope that the helper's bind has not. */
       if (family == AF_INET6 && IN6_IS_ADDR_LINKLOCAL (&((struct sockaddr_in6 *) i->ifa_addr)->sin6_addr))
         continue;
-      inet_ntop (family,
-                 family == AF_INET ? (void *) &((struct sockaddr_in *) i->ifa_addr)->sin_addr
-                                   : (void *) &((struct sockaddr_in6 *) i->ifa_addr)->sin6_addr,
-                 text, sizeof text);
+      address_text (i->ifa_addr, text);
       *(family == AF_INET ? &outbound->addr4 : &outbound->addr6) = g_strdup (text);
     }
   freeifaddrs (list);

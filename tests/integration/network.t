@@ -180,10 +180,10 @@ set_config b "c['annotations']['org.hako.network.outbound'] = 'lo'"
 from src7 "the annotation naming lo" 127.0.0.1
 kill $src_server 2>/dev/null; wait $src_server 2>/dev/null
 cp config.source b/config.json
-ok "an address not of this host is refused" hk 1 run --outbound-addr 192.0.2.1 --bundle b out1
-ok "... naming it and what to do" output_has stderr "--outbound-addr 192.0.2.1: not usable as a source address of this host"
+ok "an address not of this host is refused" hk 1 run --outbound-addr 198.51.100.77 --bundle b out1
+ok "... naming it and what to do" output_has stderr "--outbound-addr 198.51.100.77: not usable as a source address of this host"
 ok "... leaving no container" no_container out1
-ok "... and no helper" no_helper_for "--outbound-addr=192.0.2.1"
+ok "... and no helper" no_helper_for "--outbound-addr=198.51.100.77"
 ok "an unknown interface is refused" hk 1 run --outbound-if nosuch0 --bundle b out2
 ok "... naming it" output_has stderr "--outbound-if nosuch0: no such network interface on this host"
 ok "two IPv4 addresses are refused" hk 1 run --outbound-addr 127.0.0.2 --outbound-addr 127.0.0.3 --bundle b out3
