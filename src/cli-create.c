@@ -35,7 +35,7 @@ hako_cli_parse_create (const char *command, const char *summary, const GOptionEn
     { "allow-host-loopback", 0, 0, G_OPTION_ARG_NONE, &args->allow_host_loopback, N_("Let the container reach the host's loopback at 10.0.2.2"), NULL },
     { "dns", 0, 0, G_OPTION_ARG_STRING, &args->dns, N_("Forward the container's DNS queries to 10.0.2.3 to this server (default: the host's first nameserver)"), N_("IP[:PORT]") },
     { "outbound-addr", 0, 0, G_OPTION_ARG_STRING_ARRAY, &args->outbound_addr, N_("Make the container's outbound connections from this address of the host (an IPv4 and an IPv6 one at most)"), N_("IP") },
-    { "outbound-if", 0, 0, G_OPTION_ARG_STRING, &args->outbound_if, N_("Make them from the addresses of this host interface"), N_("NAME") },
+    { "outbound-if", 0, 0, G_OPTION_ARG_STRING, &args->outbound_if, N_("Make the container's outbound connections from the addresses of this host interface"), N_("NAME") },
     { "publish", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &args->publish, N_("Forward a host port to the container (repeatable)"), N_("[HOSTIP:]HOSTPORT:CTRPORT[/tcp|/udp]") },
     { NULL },
   };
