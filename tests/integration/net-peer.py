@@ -7,7 +7,7 @@
   udp-ask HOST PORT TEXT        sends TEXT (retrying) and prints the answer
   serve PORT TEXT [close|reset] one TCP connection: sends TEXT, then closes or resets
   peer HOST PORT                connects (retrying), prints what it reads and how it ended
-  dns-server PORT NAME ADDR     answers A queries for NAME with ADDR, for ever
+  dns-server PORT NAME ADDR     answers A queries for NAME with ADDR ("peer": the asker's), for ever
   source-server PORT            on 127.0.0.1, TCP and UDP: tells each peer its address
                                 ("tcp:ADDR", then closes; "udp:ADDR"), for ever
 """
@@ -134,7 +134,8 @@ def cmd_dns_server(port, name, addr):
             found = known and qtype == 1  # A; other types: no data, but no error
             header = struct.pack("!HHHHHH", qid, 0x8180 if known else 0x8183, 1,
                                  1 if found else 0, 0, 0)
-            answer = (b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 60, 4) + socket.inet_aton(addr)
+            answer = (b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 60, 4)
+                      + socket.inet_aton(peer[0] if addr == "peer" else addr)
                       if found else b"")
             s.sendto(header + question + answer, peer)
 

@@ -7,7 +7,7 @@
 # (rootless in CI as hakotest, and again as root).
 . "$HAKO_TESTS_SRCDIR/integration/tap.sh"
 . "$HAKO_TESTS_SRCDIR/integration/bundle.sh"
-n_tests=114
+n_tests=116
 plan $n_tests
 if [ ! -x /bin/busybox ] || [ ! -r /dev/net/tun ]; then
   for i in $(seq $n_tests); do skip "network" "needs busybox-static and a usable /dev/net/tun"; done
@@ -204,6 +204,12 @@ ok "... to its answer" output_has stdout "Address: 192.0.2.7"
 in_container "['python3', '-c', 'import socket; print(socket.gethostbyname(\"hako.test\"))']"
 ok "the C library's resolver gets it too, from the resolv.conf hako provides" hk 0 run --dns "127.0.0.1:$dns_port" --bundle b dns2
 ok "... the same answer" output_has stdout "192.0.2.7"
+kill $dns_server 2>/dev/null; wait $dns_server 2>/dev/null
+"$py" "$peer" dns-server "$dns_port" hako.test peer &
+dns_server=$!
+in_container "['nslookup', 'hako.test', '10.0.2.3']"
+ok "with --outbound-addr 127.0.0.2, the DNS relay asks from it too" hk 0 run --dns "127.0.0.1:$dns_port" --outbound-addr 127.0.0.2 --bundle b dns4
+ok "... as the server saw (it answers with the asker's address)" output_has stdout "Address: 127.0.0.2"
 kill $dns_server 2>/dev/null; wait $dns_server 2>/dev/null
 ok "a bad --dns is refused" hk 1 run --dns "127.0.0.1:x" --bundle b dns3
 ok "... naming the form" output_has stderr "--dns 127.0.0.1:x: expected IP or IP:PORT"
