@@ -14,6 +14,8 @@ hako_cli_create_args_clear (HakoCliCreateArgs *args)
   g_clear_pointer (&args->network, g_free);
   g_clear_pointer (&args->publish, g_strfreev);
   g_clear_pointer (&args->dns, g_free);
+  g_clear_pointer (&args->outbound_addr, g_strfreev);
+  g_clear_pointer (&args->outbound_if, g_free);
 }
 
 gboolean
@@ -32,6 +34,8 @@ hako_cli_parse_create (const char *command, const char *summary, const GOptionEn
     { "mtu", 0, 0, G_OPTION_ARG_INT, &args->mtu, N_("MTU of the container's tap0 (default 65520)"), N_("N") },
     { "allow-host-loopback", 0, 0, G_OPTION_ARG_NONE, &args->allow_host_loopback, N_("Let the container reach the host's loopback at 10.0.2.2"), NULL },
     { "dns", 0, 0, G_OPTION_ARG_STRING, &args->dns, N_("Forward the container's DNS queries to 10.0.2.3 to this server (default: the host's first nameserver)"), N_("IP[:PORT]") },
+    { "outbound-addr", 0, 0, G_OPTION_ARG_STRING_ARRAY, &args->outbound_addr, N_("Make the container's outbound connections from this address of the host (an IPv4 and an IPv6 one at most)"), N_("IP") },
+    { "outbound-if", 0, 0, G_OPTION_ARG_STRING, &args->outbound_if, N_("Make the container's outbound connections from the addresses of this host interface"), N_("NAME") },
     { "publish", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &args->publish, N_("Forward a host port to the container (repeatable)"), N_("[HOSTIP:]HOSTPORT:CTRPORT[/tcp|/udp]") },
     { NULL },
   };
@@ -52,6 +56,8 @@ hako_cli_parse_create (const char *command, const char *summary, const GOptionEn
                                   .net = { .network = args->network, .mtu = args->mtu,
                                            .allow_host_loopback = args->allow_host_loopback,
                                            .publish = (const char *const *) args->publish,
-                                           .dns = args->dns } };
+                                           .dns = args->dns,
+                                           .outbound_addr = (const char *const *) args->outbound_addr,
+                                           .outbound_if = args->outbound_if } };
   return TRUE;
 }

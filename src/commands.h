@@ -50,6 +50,8 @@ typedef struct
   gboolean allow_host_loopback;
   char **publish;
   char *dns;
+  char **outbound_addr;
+  char *outbound_if;
 } HakoCliCreateArgs;
 
 void hako_cli_create_args_clear (HakoCliCreateArgs *args);

@@ -159,6 +159,30 @@ read_annotations (GHashTable *annotations, HakoNetConfig *config, GError **error
         }
       config->allow_host_loopback = g_str_equal (value, "true");
     }
+  if ((value = g_hash_table_lookup (annotations, HAKO_ANNOTATION_NETWORK_OUTBOUND))
+      && !hako_net_outbound_parse_annotation (&config->outbound, value, error))
+    return FALSE;
+  return TRUE;
+}
+
+/* --outbound-addr or --outbound-if, in place of the annotation's choice. */
+static gboolean
+read_outbound_options (const HakoNetRequest *request, HakoNetOutbound *outbound, GError **error)
+{
+  if (request->outbound_addr && request->outbound_if)
+    {
+      g_set_error (error, HAKO_ERROR, HAKO_ERROR_USAGE,
+                   _("--outbound-addr and --outbound-if exclude each other: give one of them"));
+      return FALSE;
+    }
+  if (request->outbound_addr == NULL && request->outbound_if == NULL)
+    return TRUE;
+  hako_net_outbound_clear (outbound);
+  if (request->outbound_if)
+    return hako_net_outbound_add_interface (outbound, request->outbound_if, "--outbound-if", error);
+  for (const char *const *p = request->outbound_addr; *p; p++)
+    if (!hako_net_outbound_add_address (outbound, *p, "--outbound-addr", error))
+      return FALSE;
   return TRUE;
 }
 
@@ -180,6 +204,15 @@ hako_net_config_resolve (const HakoSpec *spec, const HakoNetRequest *request,
   if (!read_annotations (spec->annotations, config, error)
       || (request->network && !parse_mode (request->network, "--network", &config->mode, error))
       || (request->mtu && !check_mtu (request->mtu, "--mtu", error)))
+    return FALSE;
+  if (config->mode == HAKO_NET_NONE && (request->outbound_addr || request->outbound_if))
+    {
+      g_set_error (error, HAKO_ERROR, HAKO_ERROR_USAGE,
+                   _("%s is for a network hako provides: add --network slirp (or --network pasta)"),
+                   request->outbound_if ? "--outbound-if" : "--outbound-addr");
+      return FALSE;
+    }
+  if (!read_outbound_options (request, &config->outbound, error))
     return FALSE;
   if (request->mtu)
     config->mtu = request->mtu;
@@ -219,6 +252,14 @@ hako_net_config_resolve (const HakoSpec *spec, const HakoNetRequest *request,
                    _("--dns is for --network slirp: pasta forwards DNS to the host's resolver itself"));
       return FALSE;
     }
+  /* pasta refuses it ("Invalid or redundant outbound address"), and would
+   * only say so in the helper's log. */
+  if (config->mode == HAKO_NET_PASTA && g_strcmp0 (config->outbound.addr6, "::1") == 0)
+    {
+      g_set_error (error, HAKO_ERROR, HAKO_ERROR_USAGE,
+                   _("--network pasta cannot send from the IPv6 loopback address ::1 (which --outbound-if lo also picks): choose --outbound-addr 127.0.0.1 or another address, or use --network slirp"));
+      return FALSE;
+    }
   if (config->mode == HAKO_NET_PASTA && !hako_pasta_installed ())
     {
       g_set_error (error, HAKO_ERROR, HAKO_ERROR_NOT_FOUND,
@@ -233,4 +274,5 @@ hako_net_config_clear (HakoNetConfig *config)
 {
   g_clear_pointer (&config->forwards, g_array_unref);
   g_clear_pointer (&config->dns, g_free);
+  hako_net_outbound_clear (&config->outbound);
 }

@@ -5,6 +5,7 @@
 #include <glib.h>
 #include <netinet/in.h>
 
+#include "net-outbound.h"
 #include "spec.h"
 
 #define HAKO_ANNOTATION_NETWORK "org.hako.network"
@@ -47,6 +48,8 @@ typedef struct
   gboolean allow_host_loopback;
   const char *const *publish; /* -p, NULL-terminated */
   const char *dns;           /* --dns: the upstream for 10.0.2.3 */
+  const char *const *outbound_addr; /* --outbound-addr, NULL-terminated */
+  const char *outbound_if;   /* --outbound-if */
 } HakoNetRequest;
 
 typedef struct
@@ -56,6 +59,7 @@ typedef struct
   gboolean allow_host_loopback;
   GArray *forwards; /* of HakoPortForward */
   char *dns;        /* the upstream DNS server, or NULL: the host's resolver */
+  HakoNetOutbound outbound;
 } HakoNetConfig;
 
 /* Resolves REQUEST over SPEC's annotations; a request that cannot be

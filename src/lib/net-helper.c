@@ -40,6 +40,7 @@ helper_argv (const char *exe, const HakoNetConfig *config, const char *state_dir
   g_autofree char *pid_text = g_strdup_printf ("--pid=%d", (int) pid);
   g_autofree char *start_text = g_strdup_printf ("--pid-start=%" G_GUINT64_FORMAT, pid_start);
   g_autofree char *mtu_text = g_strdup_printf ("--mtu=%u", config->mtu);
+  const char *outbound[] = { config->outbound.addr4, config->outbound.addr6 };
   char **argv;
 
   g_strv_builder_add_many (builder, exe, HAKO_NET_HELPER_COMMAND, pid_text, start_text, mtu_text,
@@ -53,6 +54,12 @@ helper_argv (const char *exe, const HakoNetConfig *config, const char *state_dir
       g_autofree char *dns = g_strdup_printf ("--dns=%s", config->dns);
       g_strv_builder_add (builder, dns);
     }
+  for (guint i = 0; i < G_N_ELEMENTS (outbound); i++)
+    if (outbound[i])
+      {
+        g_autofree char *arg = g_strdup_printf ("--outbound-addr=%s", outbound[i]);
+        g_strv_builder_add (builder, arg);
+      }
   for (guint i = 0; i < config->forwards->len; i++)
     {
       g_autofree char *publish = g_strdup_printf ("--publish=%s",

@@ -53,6 +53,11 @@ pasta_argv (const HakoSlirpOptions *options, GError **error)
                            NULL);
   if (!options->allow_host_loopback)
     g_strv_builder_add (builder, "--no-map-gw");
+  /* The addresses only, also for --outbound-if: pasta's --outbound-if4/6
+   * would also make it copy that interface's addresses and routes into
+   * the container (its -i default). */
+  for (const char *const *p = options->outbound; p && *p; p++)
+    g_strv_builder_add_many (builder, "--outbound", *p, NULL);
   /* As root pasta would become nobody, who may not enter the namespaces. */
   if (geteuid () == 0)
     g_strv_builder_add_many (builder, "--runas", "0", NULL);

@@ -157,6 +157,8 @@ add_annotations (JsonBuilder *builder)
   json_builder_add_string_value (builder, mtu_range);
   json_builder_set_member_name (builder, HAKO_ANNOTATION_NETWORK_HOST_LOOPBACK);
   json_builder_add_string_value (builder, "true|false");
+  json_builder_set_member_name (builder, HAKO_ANNOTATION_NETWORK_OUTBOUND);
+  json_builder_add_string_value (builder, "IP[,IP]|INTERFACE");
   json_builder_end_object (builder);
 }
 

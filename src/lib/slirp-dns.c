@@ -111,14 +111,18 @@ hako_dns_upstream_from_resolv_conf (const char *resolv_conf, struct sockaddr_sto
 }
 
 HakoDnsForwarder *
-hako_dns_forwarder_new (const struct sockaddr_storage *upstream, socklen_t len, GError **error)
+hako_dns_forwarder_new (const struct sockaddr_storage *upstream, socklen_t len,
+                        const struct sockaddr_storage *source, GError **error)
 {
   HakoDnsForwarder *forwarder = g_new0 (HakoDnsForwarder, 1);
 
   forwarder->fd = socket (upstream->ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (forwarder->fd < 0)
+  if (forwarder->fd < 0
+      || (source && bind (forwarder->fd, (const struct sockaddr *) source, len) < 0))
     {
-      hako_error_set_errno (error, errno, "socket");
+      hako_error_set_errno (error, errno, source ? "bind" : "socket");
+      if (forwarder->fd >= 0)
+        close (forwarder->fd);
       g_free (forwarder);
       return NULL;
     }

@@ -18,8 +18,10 @@ gboolean hako_dns_parse_upstream (const char *text, struct sockaddr_storage *add
 gboolean hako_dns_upstream_from_resolv_conf (const char *resolv_conf, struct sockaddr_storage *addr,
                                              socklen_t *len);
 
+/* SOURCE, when of UPSTREAM's family, is the address the queries go out
+ * from (--outbound-addr), as libslirp's own sockets do; else NULL. */
 HakoDnsForwarder *hako_dns_forwarder_new (const struct sockaddr_storage *upstream, socklen_t len,
-                                          GError **error);
+                                          const struct sockaddr_storage *source, GError **error);
 void hako_dns_forwarder_free (HakoDnsForwarder *forwarder);
 int hako_dns_forwarder_fd (const HakoDnsForwarder *forwarder);
 /* TRUE when FRAME (from the container) was a query it took and sent on. */

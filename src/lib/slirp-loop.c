@@ -16,6 +16,7 @@
 #include "i18n.h"
 #include "log.h"
 #include "net-helper.h"
+#include "net-outbound.h"
 #include "slirp-control.h"
 #include "slirp-dns.h"
 #include "slirp-forwards.h"
@@ -49,6 +50,8 @@ typedef struct
   HakoSlirpForwards *forwards;
   HakoDnsForwarder *dns; /* NULL: libslirp's own, from /etc/resolv.conf */
   int control_fd;        /* `hako port` connects here */
+  /* The outbound source per family (ss_family AF_UNSPEC: the routing table's). */
+  struct sockaddr_storage outbound4, outbound6;
 } Loop;
 
 static gint64
@@ -280,6 +283,10 @@ new_slirp (const HakoSlirpOptions *options, Loop *loop)
   inet_pton (AF_INET6, "fd00::", &config.vprefix_addr6);
   inet_pton (AF_INET6, "fd00::2", &config.vhost6);
   inet_pton (AF_INET6, "fd00::3", &config.vnameserver6);
+  if (loop->outbound4.ss_family == AF_INET)
+    config.outbound_addr = (struct sockaddr_in *) &loop->outbound4;
+  if (loop->outbound6.ss_family == AF_INET6)
+    config.outbound_addr6 = (struct sockaddr_in6 *) &loop->outbound6;
   return slirp_new (&config, &callbacks, loop);
 }
 
@@ -289,13 +296,35 @@ static gboolean
 open_dns (const HakoSlirpOptions *options, Loop *loop, GError **error)
 {
   struct sockaddr_storage upstream;
+  const struct sockaddr_storage *source;
   socklen_t len;
 
   if (options->dns ? !hako_dns_parse_upstream (options->dns, &upstream, &len, error)
                    : !hako_dns_upstream_from_resolv_conf ("/etc/resolv.conf", &upstream, &len))
     return options->dns == NULL;
-  loop->dns = hako_dns_forwarder_new (&upstream, len, error);
+  source = upstream.ss_family == AF_INET ? &loop->outbound4 : &loop->outbound6;
+  loop->dns = hako_dns_forwarder_new (&upstream, len, source->ss_family == upstream.ss_family ? source : NULL,
+                                      error);
   return loop->dns != NULL;
+}
+
+/* The runtime checked them at create (net-outbound.c); here they only
+ * need to be read. */
+static gboolean
+read_outbound (const HakoSlirpOptions *options, Loop *loop, GError **error)
+{
+  for (const char *const *p = options->outbound; p && *p; p++)
+    {
+      struct sockaddr_storage addr;
+      socklen_t len;
+      if (!hako_net_outbound_address_parse (*p, &addr, &len))
+        {
+          g_set_error (error, HAKO_ERROR, HAKO_ERROR_USAGE, "--outbound-addr %s: not an address", *p);
+          return FALSE;
+        }
+      *(addr.ss_family == AF_INET ? &loop->outbound4 : &loop->outbound6) = addr;
+    }
+  return TRUE;
 }
 
 static void
@@ -356,7 +385,8 @@ hako_slirp_run (const HakoSlirpOptions *options, int ready_fd, GError **error)
   loop.guard = !options->allow_host_loopback;
   if (fcntl (options->tap_fd, F_SETFL, O_NONBLOCK) < 0)
     hako_error_set_errno (&local_error, errno, "fcntl O_NONBLOCK");
-  else if ((pidfd = hako_net_helper_open_container (options->container_pid, options->container_start, &local_error)) < 0 || !open_dns (options, &loop, &local_error))
+  else if ((pidfd = hako_net_helper_open_container (options->container_pid, options->container_start, &local_error)) < 0
+           || !read_outbound (options, &loop, &local_error) || !open_dns (options, &loop, &local_error))
     ;
   else if ((loop.control_fd = hako_slirp_control_listen (options->state_dir, &local_error)) < 0)
     ;

@@ -17,6 +17,7 @@ typedef struct
   const char *const *publish; /* the forwards, as -p takes them */
   const char *state_dir; /* where the control socket listens (see slirp-control.h) */
   const char *dns;  /* the upstream DNS server (see slirp-dns.h), or NULL */
+  const char *const *outbound; /* the source addresses, one per family at most (see net-outbound.h) */
 } HakoSlirpOptions;
 
 /* Sets libslirp up with OPTIONS' forwards, then reports on READY_FD

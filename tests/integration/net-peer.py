@@ -7,7 +7,9 @@
   udp-ask HOST PORT TEXT        sends TEXT (retrying) and prints the answer
   serve PORT TEXT [close|reset] one TCP connection: sends TEXT, then closes or resets
   peer HOST PORT                connects (retrying), prints what it reads and how it ended
-  dns-server PORT NAME ADDR     answers A queries for NAME with ADDR, for ever
+  dns-server PORT NAME ADDR     answers A queries for NAME with ADDR ("peer": the asker's), for ever
+  source-server PORT            on 127.0.0.1, TCP and UDP: tells each peer its address
+                                ("tcp:ADDR", then closes; "udp:ADDR"), for ever
 """
 import socket
 import struct
@@ -132,9 +134,30 @@ def cmd_dns_server(port, name, addr):
             found = known and qtype == 1  # A; other types: no data, but no error
             header = struct.pack("!HHHHHH", qid, 0x8180 if known else 0x8183, 1,
                                  1 if found else 0, 0, 0)
-            answer = (b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 60, 4) + socket.inet_aton(addr)
+            answer = (b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 60, 4)
+                      + socket.inet_aton(peer[0] if addr == "peer" else addr)
                       if found else b"")
             s.sendto(header + question + answer, peer)
+
+
+def cmd_source_server(port):
+    udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    udp.bind(("127.0.0.1", int(port)))
+    tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    tcp.bind(("127.0.0.1", int(port)))
+    tcp.listen(16)
+
+    def answer_udp():
+        while True:
+            _, peer = udp.recvfrom(512)
+            udp.sendto(f"udp:{peer[0]}".encode(), peer)
+
+    threading.Thread(target=answer_udp, daemon=True).start()
+    while True:
+        conn, peer = tcp.accept()
+        conn.sendall(f"tcp:{peer[0]}".encode())
+        conn.close()
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@
 # (rootless in CI as hakotest, and again as root).
 . "$HAKO_TESTS_SRCDIR/integration/tap.sh"
 . "$HAKO_TESTS_SRCDIR/integration/bundle.sh"
-n_tests=79
+n_tests=116
 plan $n_tests
 if [ ! -x /bin/busybox ] || [ ! -r /dev/net/tun ]; then
   for i in $(seq $n_tests); do skip "network" "needs busybox-static and a usable /dev/net/tun"; done
@@ -41,6 +41,7 @@ json_has () { "$py" -c 'import json, sys; d = json.load(open(sys.argv[1])); sys.
 "$HAKO" features > features.json
 ok "features lists the network annotation" json_has features.json org.hako.network 'slirp|pasta|none'
 ok "... and the host loopback one" json_has features.json org.hako.network.allow-host-loopback 'true|false'
+ok "... and the outbound one" json_has features.json org.hako.network.outbound 'IP[,IP]|INTERFACE'
 ok "hako spec asks for the slirp network" json_has b/config.json org.hako.network slirp
 
 # ---- the container's side of the network ----
@@ -151,6 +152,48 @@ set_config b "c['annotations']['org.hako.network.allow-host-loopback'] = 'maybe'
 ok "a bad allow-host-loopback annotation is refused" hk 1 run --bundle b lo3
 ok "... naming it" output_has stderr 'annotations.org.hako.network.allow-host-loopback must be "true" or "false"'
 
+# ---- the outbound source address: all of 127.0.0.0/8 is the host's ----
+src_port=$(free_port)
+"$py" "$peer" source-server "$src_port" &
+src_server=$!
+in_container "['sh', '-c', 'python3 /peer/net-peer.py peer 10.0.2.2 $src_port; python3 /peer/net-peer.py udp-ask 10.0.2.2 $src_port x']"
+cp b/config.json config.source
+# from ID WHAT ADDR OPTIONS...: run ID, and the host's server saw its TCP and UDP from ADDR.
+from () {
+  local id=$1 what=$2 addr=$3; shift 3
+  ok "$what: the container's connections come from $addr" hk 0 run --allow-host-loopback "$@" --bundle b "$id"
+  ok "... over TCP" output_has stdout "tcp:$addr closed"
+  ok "... and over UDP" output_has stdout "udp:$addr"
+}
+from src1 "no option" 127.0.0.1
+from src2 "--outbound-addr 127.0.0.2" 127.0.0.2 --outbound-addr 127.0.0.2
+from src3 "--outbound-if lo" 127.0.0.1 --outbound-if lo
+if [ -n "$has_ipv6" ]; then
+  from src4 "with ::1 for IPv6 too" 127.0.0.2 --outbound-addr 127.0.0.2 --outbound-addr ::1
+else
+  from src4 "again (the host has no usable ::1 to add)" 127.0.0.2 --outbound-addr 127.0.0.2
+fi
+set_config b "c['annotations']['org.hako.network.outbound'] = '127.0.0.3'"
+from src5 "the annotation org.hako.network.outbound=127.0.0.3" 127.0.0.3
+from src6 "--outbound-addr over the annotation" 127.0.0.4 --outbound-addr 127.0.0.4
+set_config b "c['annotations']['org.hako.network.outbound'] = 'lo'"
+from src7 "the annotation naming lo" 127.0.0.1
+kill $src_server 2>/dev/null; wait $src_server 2>/dev/null
+cp config.source b/config.json
+ok "an address not of this host is refused" hk 1 run --outbound-addr 198.51.100.77 --bundle b out1
+ok "... naming it and what to do" output_has stderr "--outbound-addr 198.51.100.77: not usable as a source address of this host"
+ok "... leaving no container" no_container out1
+ok "... and no helper" no_helper_for "--outbound-addr=198.51.100.77"
+ok "an unknown interface is refused" hk 1 run --outbound-if nosuch0 --bundle b out2
+ok "... naming it" output_has stderr "--outbound-if nosuch0: no such network interface on this host"
+ok "two IPv4 addresses are refused" hk 1 run --outbound-addr 127.0.0.2 --outbound-addr 127.0.0.3 --bundle b out3
+ok "... saying one per family" output_has stderr "give at most one IPv4 and one IPv6 address"
+ok "both options at once are refused" hk 1 run --outbound-addr 127.0.0.2 --outbound-if lo --bundle b out4
+ok "... saying so" output_has stderr "--outbound-addr and --outbound-if exclude each other"
+ok "--outbound-addr without hako's network is refused" hk 1 run --network none --outbound-addr 127.0.0.2 --bundle b out5
+ok "... saying what to add" output_has stderr "--outbound-addr is for a network hako provides: add --network slirp"
+ok "... leaving nothing behind" no_container out5
+
 # ---- DNS at 10.0.2.3, through a test server on the host's loopback ----
 dns_port=$(free_port)
 "$py" "$peer" dns-server "$dns_port" hako.test 192.0.2.7 &
@@ -161,6 +204,12 @@ ok "... to its answer" output_has stdout "Address: 192.0.2.7"
 in_container "['python3', '-c', 'import socket; print(socket.gethostbyname(\"hako.test\"))']"
 ok "the C library's resolver gets it too, from the resolv.conf hako provides" hk 0 run --dns "127.0.0.1:$dns_port" --bundle b dns2
 ok "... the same answer" output_has stdout "192.0.2.7"
+kill $dns_server 2>/dev/null; wait $dns_server 2>/dev/null
+"$py" "$peer" dns-server "$dns_port" hako.test peer &
+dns_server=$!
+in_container "['nslookup', 'hako.test', '10.0.2.3']"
+ok "with --outbound-addr 127.0.0.2, the DNS relay asks from it too" hk 0 run --dns "127.0.0.1:$dns_port" --outbound-addr 127.0.0.2 --bundle b dns4
+ok "... as the server saw (it answers with the asker's address)" output_has stdout "Address: 127.0.0.2"
 kill $dns_server 2>/dev/null; wait $dns_server 2>/dev/null
 ok "a bad --dns is refused" hk 1 run --dns "127.0.0.1:x" --bundle b dns3
 ok "... naming the form" output_has stderr "--dns 127.0.0.1:x: expected IP or IP:PORT"

@@ -1,5 +1,6 @@
-/* The network's pure parts: -p and --dns parsing, the annotations, the
- * host loopback guard's verdicts on crafted frames, resolv.conf. */
+/* The network's pure parts: -p, --dns and --outbound-addr/--outbound-if
+ * parsing, the annotations, the host loopback guard's verdicts on crafted
+ * frames, resolv.conf. */
 #include "config.h"
 
 #include <arpa/inet.h>
@@ -8,6 +9,7 @@
 
 #include "error.h"
 #include "net-config.h"
+#include "net-outbound.h"
 #include "slirp-dns.h"
 #include "slirp-guard.h"
 #include "spec.h"
@@ -113,6 +115,103 @@ test_config_resolve (void)
   }
 }
 
+/* Against the host's real addresses: all of 127.0.0.0/8 is local. */
+static void
+test_outbound (void)
+{
+  g_autoptr (HakoSpec) own = spec_with ("[{\"type\": \"network\"}]", "{\"org.hako.network\": \"slirp\", "
+                                        "\"org.hako.network.outbound\": \"127.0.0.3\"}");
+  g_autoptr (HakoSpec) by_if = spec_with ("[{\"type\": \"network\"}]", "{\"org.hako.network\": \"slirp\", "
+                                          "\"org.hako.network.outbound\": \"lo\"}");
+  const char *two4[] = { "127.0.0.2", "127.0.0.4", NULL };
+  const char *one4[] = { "127.0.0.2", NULL };
+  const char *bad[] = { "x", "127.0.0", "[::1]", "127.0.0.1:80", "", NULL };
+  struct sockaddr_storage addr;
+  socklen_t len;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (hako_net_outbound_address_parse ("127.0.0.2", &addr, &len));
+  g_assert_cmpint (addr.ss_family, ==, AF_INET);
+  g_assert_cmpuint (len, ==, sizeof (struct sockaddr_in));
+  g_assert_true (hako_net_outbound_address_parse ("::1", &addr, &len));
+  g_assert_cmpint (addr.ss_family, ==, AF_INET6);
+  for (const char **text = bad; *text; text++)
+    g_assert_false (hako_net_outbound_address_parse (*text, &addr, &len));
+
+  {
+    g_auto (HakoNetOutbound) outbound = { 0 };
+    g_assert_true (hako_net_outbound_add_address (&outbound, "127.0.0.2", "--outbound-addr", NULL));
+    g_assert_cmpstr (outbound.addr4, ==, "127.0.0.2");
+    g_assert_null (outbound.addr6);
+    g_assert_false (hako_net_outbound_add_address (&outbound, "127.0.0.3", "--outbound-addr", &error));
+    g_assert_error (error, HAKO_ERROR, HAKO_ERROR_USAGE);
+    g_assert_true (strstr (error->message, "--outbound-addr 127.0.0.3: a second IPv4 address after 127.0.0.2") != NULL);
+    g_clear_error (&error);
+    g_assert_false (hako_net_outbound_add_address (&outbound, "198.51.100.77", "--outbound-addr", &error));
+    g_assert_true (strstr (error->message, "not usable as a source address of this host") != NULL);
+    g_clear_error (&error);
+    g_assert_false (hako_net_outbound_add_address (&outbound, "x", "--outbound-addr", &error));
+    g_assert_true (strstr (error->message, "--outbound-addr x: not an IPv4 or IPv6 address") != NULL);
+    g_clear_error (&error);
+  }
+  {
+    /* lo's: 127.0.0.1, and ::1 where the host has IPv6. */
+    g_auto (HakoNetOutbound) outbound = { 0 };
+    g_assert_true (hako_net_outbound_add_interface (&outbound, "lo", "--outbound-if", NULL));
+    g_assert_cmpstr (outbound.addr4, ==, "127.0.0.1");
+    g_assert_true (outbound.addr6 == NULL || g_str_equal (outbound.addr6, "::1"));
+    g_assert_false (hako_net_outbound_add_interface (&outbound, "nosuch0", "--outbound-if", &error));
+    g_assert_true (strstr (error->message, "--outbound-if nosuch0: no such network interface") != NULL);
+    g_clear_error (&error);
+  }
+  {
+    /* The annotation: addresses, in canonical form, or else an interface. */
+    g_auto (HakoNetOutbound) outbound = { 0 };
+    g_assert_true (hako_net_outbound_parse_annotation (&outbound, "127.0.0.2, 0:0::1", NULL));
+    g_assert_cmpstr (outbound.addr4, ==, "127.0.0.2");
+    g_assert_cmpstr (outbound.addr6, ==, "::1");
+    hako_net_outbound_clear (&outbound);
+    g_assert_false (hako_net_outbound_parse_annotation (&outbound, "nosuch0", &error));
+    g_assert_true (strstr (error->message, "annotations.org.hako.network.outbound nosuch0") != NULL);
+    g_clear_error (&error);
+  }
+  {
+    HakoNetRequest request = { 0 };
+    g_auto (HakoNetConfig) config = { 0 };
+    g_assert_true (hako_net_config_resolve (own, &request, &config, NULL));
+    g_assert_cmpstr (config.outbound.addr4, ==, "127.0.0.3");
+  }
+  {
+    /* The command line replaces the annotation's choice. */
+    HakoNetRequest request = { .outbound_addr = one4 };
+    g_auto (HakoNetConfig) config = { 0 };
+    g_assert_true (hako_net_config_resolve (by_if, &request, &config, NULL));
+    g_assert_cmpstr (config.outbound.addr4, ==, "127.0.0.2");
+    g_assert_null (config.outbound.addr6);
+  }
+  {
+    HakoNetRequest request = { .outbound_addr = two4 };
+    g_auto (HakoNetConfig) config = { 0 };
+    g_assert_false (hako_net_config_resolve (own, &request, &config, &error));
+    g_assert_true (strstr (error->message, "at most one IPv4 and one IPv6 address") != NULL);
+    g_clear_error (&error);
+  }
+  {
+    HakoNetRequest request = { .outbound_addr = one4, .outbound_if = "lo" };
+    g_auto (HakoNetConfig) config = { 0 };
+    g_assert_false (hako_net_config_resolve (own, &request, &config, &error));
+    g_assert_true (strstr (error->message, "--outbound-addr and --outbound-if exclude each other") != NULL);
+    g_clear_error (&error);
+  }
+  {
+    HakoNetRequest request = { .network = "none", .outbound_if = "lo" };
+    g_auto (HakoNetConfig) config = { 0 };
+    g_assert_false (hako_net_config_resolve (own, &request, &config, &error));
+    g_assert_true (strstr (error->message, "--outbound-if is for a network hako provides") != NULL);
+    g_clear_error (&error);
+  }
+}
+
 static void
 test_dns_upstream (void)
 {
@@ -198,6 +297,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/net/forward-parse", test_forward_parse);
   g_test_add_func ("/net/config-resolve", test_config_resolve);
+  g_test_add_func ("/net/outbound", test_outbound);
   g_test_add_func ("/net/dns-upstream", test_dns_upstream);
   g_test_add_func ("/net/guard", test_guard);
   return g_test_run ();
