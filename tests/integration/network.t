@@ -7,21 +7,10 @@
 # (rootless in CI as hakotest, and again as root).
 . "$HAKO_TESTS_SRCDIR/integration/tap.sh"
 . "$HAKO_TESTS_SRCDIR/integration/bundle.sh"
-n_tests=116
-plan $n_tests
-if [ ! -x /bin/busybox ] || [ ! -r /dev/net/tun ]; then
-  for i in $(seq $n_tests); do skip "network" "needs busybox-static and a usable /dev/net/tun"; done
-  exit 0
-fi
-root="$TEST_TMP/state"
-py=${PYTHON3:-python3}
-peer="$HAKO_TESTS_SRCDIR/integration/net-peer.py"
-hk () { local status=$1; shift; run_hako "$status" --root "$root" "$@"; }
-free_port () { "$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+. "$HAKO_TESTS_SRCDIR/integration/net-lib.sh"
+net_prologue network 116
 no_container () { ! "$HAKO" --root "$root" list -q | grep -qx "$1" && [ ! -e "$root/$1" ]; }
 helper_pid () { cut -d' ' -f1 "$root/$1/net-helper.pid"; }
-# gone PID: no such process within five seconds (a zombie counts as there).
-gone () { for i in $(seq 50); do [ -e "/proc/$1" ] || return 0; sleep 0.1; done; echo "pid $1: $(cat /proc/$1/status | head -3)"; return 1; }
 no_helper_for () { ! pgrep -f -- "_net-helper.*$1" >/dev/null; }
 if "$py" -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/dev/null; then has_ipv6=yes; else has_ipv6=; fi
 

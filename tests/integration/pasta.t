@@ -5,17 +5,8 @@
 . "$HAKO_TESTS_SRCDIR/integration/tap.sh"
 . "$HAKO_TESTS_SRCDIR/integration/bundle.sh"
 n_tests=18
-plan $n_tests
-if [ ! -x /bin/busybox ] || [ ! -r /dev/net/tun ]; then
-  for i in $(seq $n_tests); do skip "pasta" "needs busybox-static and a usable /dev/net/tun"; done
-  exit 0
-fi
-root="$TEST_TMP/state"
-py=${PYTHON3:-python3}
-peer="$HAKO_TESTS_SRCDIR/integration/net-peer.py"
-hk () { local status=$1; shift; run_hako "$status" --root "$root" "$@"; }
-free_port () { "$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-gone () { for i in $(seq 50); do [ -e "/proc/$1" ] || return 0; sleep 0.1; done; echo "pid $1 is still there"; return 1; }
+. "$HAKO_TESTS_SRCDIR/integration/net-lib.sh"
+net_prologue pasta $n_tests
 
 make_bundle b '["sh", "-c", "ip -o -4 addr"]'
 for tool in ip httpd; do ln -s busybox "b/rootfs/bin/$tool"; done
