@@ -7,6 +7,7 @@
 #include <slirp/libslirp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "commands.h"
 #include "error.h"
@@ -26,6 +27,7 @@ typedef struct
 static const HakoCommand commands[] = {
   { "create", hako_cmd_create, N_("Create a container, waiting for start") },
   { "delete", hako_cmd_delete, N_("Delete a container and everything it holds") },
+  { "exec", hako_cmd_exec, N_("Run a new process in a running container") },
   { "features", hako_cmd_features, N_("Show the features of this runtime as JSON") },
   { "kill", hako_cmd_kill, N_("Send a signal to a container's process") },
   { "list", hako_cmd_list, N_("List the containers") },
@@ -75,10 +77,10 @@ find_command (const char *name)
   return NULL;
 }
 
-gboolean
-hako_cli_parse_options_with (const char *command, const char *parameters, const char *summary,
-                             const GOptionEntry *entries, const GOptionEntry *more_entries,
-                             int *argc, char ***argv, GError **error)
+static gboolean
+parse_options (const char *command, const char *parameters, const char *summary,
+               const GOptionEntry *entries, const GOptionEntry *more_entries,
+               gboolean stop_at_argument, int *argc, char ***argv, GError **error)
 {
   g_autoptr (GOptionContext) context = g_option_context_new (parameters);
   g_autofree char *prgname = g_strdup_printf ("hako %s", command);
@@ -90,10 +92,36 @@ hako_cli_parse_options_with (const char *command, const char *parameters, const 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (more_entries)
     g_option_context_add_main_entries (context, more_entries, GETTEXT_PACKAGE);
+  g_option_context_set_strict_posix (context, stop_at_argument);
   if (!g_option_context_parse (context, argc, argv, &local_error))
     {
       g_set_error_literal (error, HAKO_ERROR, HAKO_ERROR_USAGE, local_error->message);
       return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+hako_cli_parse_options_with (const char *command, const char *parameters, const char *summary,
+                             const GOptionEntry *entries, const GOptionEntry *more_entries,
+                             int *argc, char ***argv, GError **error)
+{
+  return parse_options (command, parameters, summary, entries, more_entries, FALSE, argc, argv,
+                        error);
+}
+
+gboolean
+hako_cli_parse_options_before_id (const char *command, const char *parameters,
+                                  const char *summary, const GOptionEntry *entries, int *argc,
+                                  char ***argv, GError **error)
+{
+  if (!parse_options (command, parameters, summary, entries, NULL, TRUE, argc, argv, error))
+    return FALSE;
+  /* "ID -- ARGS": the separator is not an argument. */
+  if (*argc > 2 && g_str_equal ((*argv)[2], "--"))
+    {
+      memmove (&(*argv)[2], &(*argv)[3], (*argc - 2) * sizeof (char *));
+      (*argc)--;
     }
   return TRUE;
 }

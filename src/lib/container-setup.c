@@ -151,21 +151,6 @@ listen_exec_socket (const HakoSetup *setup)
   return fd;
 }
 
-/* Every fd from FIRST on closes on exec; without close_range (an old
- * kernel, or a seccomp profile refusing it) one by one up to RLIMIT_NOFILE. */
-static void
-mark_cloexec_from (int first)
-{
-  struct rlimit nofile;
-
-  if (syscall (SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
-    return;
-  if (getrlimit (RLIMIT_NOFILE, &nofile) < 0 || nofile.rlim_cur > 1 << 20)
-    nofile.rlim_cur = 1 << 20;
-  for (rlim_t fd = first; fd < nofile.rlim_cur; fd++)
-    fcntl ((int) fd, F_SETFD, FD_CLOEXEC);
-}
-
 /* Waits for `start`: its state message, the startContainer hooks, exec. */
 static G_GNUC_NORETURN void
 wait_for_start_and_exec (const HakoSetup *setup, int listen_fd)
@@ -185,7 +170,7 @@ wait_for_start_and_exec (const HakoSetup *setup, int listen_fd)
    * the ones passed on purpose closes on exec. */
   for (int fd = 3; fd < 3 + setup->passed_fds; fd++)
     fcntl (fd, F_SETFD, 0);
-  mark_cloexec_from (3 + setup->passed_fds);
+  hako_fd_mark_cloexec_from (3 + setup->passed_fds);
   /* Last before exec (with no_new_privs): the filter constrains the payload, not the setup. */
   if (setup->process->no_new_privileges && hako_seccomp_plan_load (setup->seccomp, &r.error) < 0)
     {

@@ -18,6 +18,7 @@
 #include "container.h"
 #include "error.h"
 #include "fd-util.h"
+#include "foreground.h"
 #include "hooks.h"
 #include "i18n.h"
 #include "log.h"
@@ -506,68 +507,12 @@ hako_container_delete (const char *root, const char *id, gboolean force, GError 
   return delete_container (root, id, force, NULL, error);
 }
 
-static volatile sig_atomic_t forwarded_pid;
-
-static void
-forward_signal (int signal_number)
-{
-  if (forwarded_pid > 0)
-    kill (forwarded_pid, signal_number);
-}
-
-/* With a terminal, SIGWINCH is the relay's: it resizes the pty, which
- * signals the container's foreground process group itself. */
-static void
-forward_signals (pid_t pid, gboolean terminal)
-{
-  static const int signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
-  struct sigaction action = { .sa_handler = forward_signal, .sa_flags = SA_RESTART };
-
-  forwarded_pid = pid;
-  for (gsize i = 0; i < G_N_ELEMENTS (signals); i++)
-    if (!(terminal && signals[i] == SIGWINCH))
-      sigaction (signals[i], &action, NULL);
-}
-
-/* The exit status of the container process, reaped as its subreaper:
- * its own, or 128+N when signal N ended it. */
-static int
-wait_exit_status (pid_t pid, GError **error)
-{
-  int status;
-  pid_t reaped;
-
-  do
-    {
-      reaped = waitpid (-1, &status, 0);
-      if (reaped < 0 && errno != EINTR)
-        {
-          hako_error_set_errno (error, errno, _("cannot wait for the container process"));
-          return -1;
-        }
-    }
-  while (reaped != pid);
-  return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
-}
-
 /* After create: the pty master when the container has a terminal, else -1. */
 static gboolean
 receive_terminal (const HakoSpec *spec, int console_fd, int *master_fd, GError **error)
 {
   *master_fd = -1;
   return !spec->process->terminal || hako_terminal_receive_master (console_fd, master_fd, error);
-}
-
-/* Waits for the container, relaying its terminal first if it has one. */
-static int
-wait_container (const HakoState *state, int master_fd, GError **error)
-{
-  g_autoptr (GError) relay_error = NULL;
-
-  forward_signals (state->pid, master_fd >= 0);
-  if (master_fd >= 0 && !hako_terminal_relay (master_fd, state->pid, &relay_error))
-    hako_log_warning ("%s", relay_error->message);
-  return wait_exit_status (state->pid, error);
 }
 
 int
@@ -608,8 +553,7 @@ hako_container_run (const HakoCreateOptions *options, gboolean detach, GError **
     }
   if (detach)
     return 0;
-  exit_status = wait_container (state, master_fd, error);
-  forwarded_pid = 0;
+  exit_status = hako_foreground_wait (state->pid, master_fd, error);
   if (!delete_container (options->root, options->id, TRUE, spec, exit_status < 0 ? NULL : error))
     return -1;
   return exit_status;
