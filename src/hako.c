@@ -31,6 +31,7 @@ static const HakoCommand commands[] = {
   { "features", hako_cmd_features, N_("Show the features of this runtime as JSON") },
   { "kill", hako_cmd_kill, N_("Send a signal to a container's process") },
   { "list", hako_cmd_list, N_("List the containers") },
+  { "ps", hako_cmd_ps, N_("Show the processes of a container") },
   { "port", hako_cmd_port, N_("Add, remove or list a container's port forwards") },
   { "run", hako_cmd_run, N_("Create and start a container, and wait for it") },
   { "spec", hako_cmd_spec, N_("Create a new config.json in the bundle directory") },

@@ -154,6 +154,25 @@ hako_cgroup_fs_usable (char **why_not)
   return FALSE;
 }
 
+void
+hako_cgroup_fs_restore (HakoCgroup *cgroup, const char *const *paths)
+{
+  g_autoptr (GPtrArray) hierarchies = host_hierarchies ();
+
+  for (const char *const *p = paths; p && *p; p++)
+    {
+      const char *const *controllers = NULL;
+      for (guint i = 0; i < hierarchies->len; i++)
+        {
+          const HakoCgroupHierarchy *h = hierarchies->pdata[i];
+          gsize len = strlen (h->mountpoint);
+          if (strncmp (*p, h->mountpoint, len) == 0 && (*p)[len] == '/')
+            controllers = (const char *const *) h->controllers;
+        }
+      hako_cgroup_add_dir (cgroup, *p, controllers);
+    }
+}
+
 gboolean
 hako_cgroup_fs_resolve (HakoCgroup *cgroup, const char *id, const char *cgroups_path,
                         GError **error)
@@ -420,30 +439,49 @@ fs_apply (HakoCgroup *cgroup, const HakoResources *resources, GError **error)
   return hako_cgroup_fs_apply_v1 (cgroup, resources, error);
 }
 
-/* Every process is in each hierarchy: the first one lists them all. On
- * cgroup v2 (5.14 on), cgroup.kill kills them all, nested cgroups too. */
-static void
-fs_signal_all (HakoCgroup *cgroup, int signal_number)
+/* Every process is in each hierarchy: the first one lists them all. */
+static GArray *
+fs_pids (HakoCgroup *cgroup, GError **error)
 {
   g_autofree char *path = NULL, *procs = NULL;
-  g_auto (GStrv) pids = NULL;
-  const char *dir;
+  g_auto (GStrv) lines = NULL;
+  GArray *pids = g_array_new (FALSE, FALSE, sizeof (pid_t));
 
   if (cgroup->dirs->len == 0)
-    return;
-  dir = g_array_index (cgroup->dirs, HakoCgroupDir, 0).dir;
-  if (signal_number == SIGKILL && hako_cgroup_write_file (dir, "cgroup.kill", "1") == 0)
-    return;
-  path = g_build_filename (dir, "cgroup.procs", NULL);
-  if (!g_file_get_contents (path, &procs, NULL, NULL))
-    return;
-  pids = g_strsplit (procs, "\n", -1);
-  for (char **p = pids; *p; p++)
+    return pids;
+  path = g_build_filename (g_array_index (cgroup->dirs, HakoCgroupDir, 0).dir, "cgroup.procs", NULL);
+  if (!g_file_get_contents (path, &procs, NULL, error))
+    {
+      g_array_unref (pids);
+      return NULL;
+    }
+  lines = g_strsplit (procs, "\n", -1);
+  for (char **p = lines; *p; p++)
     {
       guint64 pid;
       if (g_ascii_string_to_unsigned (*p, 10, 1, G_MAXINT, &pid, NULL))
-        kill ((pid_t) pid, signal_number);
+        {
+          pid_t value = pid;
+          g_array_append_val (pids, value);
+        }
     }
+  return pids;
+}
+
+/* On cgroup v2 (5.14 on), cgroup.kill kills them all, nested cgroups too. */
+static void
+fs_signal_all (HakoCgroup *cgroup, int signal_number)
+{
+  g_autoptr (GArray) pids = NULL;
+
+  if (cgroup->dirs->len == 0)
+    return;
+  if (signal_number == SIGKILL
+      && hako_cgroup_write_file (g_array_index (cgroup->dirs, HakoCgroupDir, 0).dir, "cgroup.kill", "1") == 0)
+    return;
+  pids = fs_pids (cgroup, NULL);
+  for (guint i = 0; pids && i < pids->len; i++)
+    kill (g_array_index (pids, pid_t, i), signal_number);
 }
 
 static gboolean
@@ -488,5 +526,6 @@ const HakoCgroupOps hako_cgroup_fs_ops = {
   .place = fs_place,
   .apply = fs_apply,
   .signal_all = fs_signal_all,
+  .pids = fs_pids,
   .destroy = fs_destroy,
 };

@@ -64,10 +64,7 @@ hako_cgroup_from_state (const char *manager, const char *const *paths, const cha
   if (g_strcmp0 (manager, hako_cgroup_fs_ops.name) != 0)
     return NULL;
   cgroup = cgroup_alloc (&hako_cgroup_fs_ops);
-  /* Only signal_all and destroy run on a cgroup from the state: they need
-   * the directories, not which controllers each holds. */
-  for (const char *const *p = paths; p && *p; p++)
-    hako_cgroup_add_dir (cgroup, *p, NULL);
+  hako_cgroup_fs_restore (cgroup, paths);
   for (const char *const *c = created; c && *c; c++)
     g_ptr_array_add (cgroup->created, g_strdup (*c));
   return cgroup;
@@ -165,6 +162,12 @@ gboolean
 hako_cgroup_apply (HakoCgroup *cgroup, const HakoResources *resources, GError **error)
 {
   return resources == NULL || cgroup->ops->apply (cgroup, resources, error);
+}
+
+GArray *
+hako_cgroup_pids (HakoCgroup *cgroup, GError **error)
+{
+  return cgroup->ops->pids (cgroup, error);
 }
 
 void

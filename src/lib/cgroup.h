@@ -55,6 +55,8 @@ gboolean hako_cgroup_place (HakoCgroup *cgroup, pid_t pid, GError **error);
 /* Writes linux.resources; a limit this host cannot enforce is an error
  * naming its JSON path. */
 gboolean hako_cgroup_apply (HakoCgroup *cgroup, const HakoResources *resources, GError **error);
+/* The pids (pid_t) of every process in the cgroup, or NULL. */
+GArray *hako_cgroup_pids (HakoCgroup *cgroup, GError **error);
 /* Sends SIGNAL_NUMBER to every process in the cgroup. */
 void hako_cgroup_signal_all (HakoCgroup *cgroup, int signal_number);
 /* Kills what is left in the cgroup and removes the directories create

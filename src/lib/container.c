@@ -24,6 +24,7 @@
 #include "log.h"
 #include "net-files.h"
 #include "net-helper.h"
+#include "pidns.h"
 #include "spec.h"
 #include "terminal.h"
 
@@ -362,21 +363,10 @@ signal_container_process (const HakoState *state, int signal_number, GError **er
 static void
 signal_pid_namespace (const HakoState *state, int signal_number)
 {
-  g_autofree char *own = g_strdup_printf ("/proc/%d/ns/pid", (int) state->pid);
-  struct stat ns;
-  g_autoptr (GDir) proc = NULL;
-  const char *name;
+  g_autoptr (GArray) pids = hako_pid_namespace_pids (state->pid);
 
-  if (stat (own, &ns) < 0 || (proc = g_dir_open ("/proc", 0, NULL)) == NULL)
-    return;
-  while ((name = g_dir_read_name (proc)) != NULL)
-    {
-      g_autofree char *path = g_strdup_printf ("/proc/%s/ns/pid", name);
-      struct stat other;
-      if (g_ascii_isdigit (*name) && stat (path, &other) == 0 && other.st_ino == ns.st_ino
-          && other.st_dev == ns.st_dev)
-        kill (atoi (name), signal_number);
-    }
+  for (guint i = 0; i < pids->len; i++)
+    kill (g_array_index (pids, pid_t, i), signal_number);
 }
 
 gboolean
