@@ -484,6 +484,57 @@ fs_signal_all (HakoCgroup *cgroup, int signal_number)
     kill (g_array_index (pids, pid_t, i), signal_number);
 }
 
+/* Whether FILE in DIR has a line starting with PREFIX (v2's cgroup.events
+ * "frozen 1", v1's freezer.state "FROZEN"). */
+static gboolean
+file_has_line (const char *dir, const char *file, const char *prefix)
+{
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  g_autofree char *text = NULL;
+  g_auto (GStrv) lines = NULL;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return FALSE;
+  lines = g_strsplit (text, "\n", -1);
+  for (char **l = lines; *l; l++)
+    if (g_str_has_prefix (*l, prefix))
+      return TRUE;
+  return FALSE;
+}
+
+/* v2: cgroup.freeze, done when cgroup.events says "frozen 1". v1: the
+ * freezer's state; a freeze may stay FREEZING while a process is busy in
+ * the kernel, so it is asked again until FROZEN (runc retries the same
+ * way). At most ten seconds. */
+static gboolean
+fs_freeze (HakoCgroup *cgroup, gboolean frozen, GError **error)
+{
+  gboolean v2 = hako_cgroup_is_v2 (cgroup);
+  const char *dir = hako_cgroup_controller_dir (cgroup, v2 ? "" : "freezer");
+  const char *file = v2 ? "cgroup.freeze" : "freezer.state";
+  const char *value = v2 ? (frozen ? "1" : "0") : (frozen ? "FROZEN" : "THAWED");
+  int saved_errno;
+
+  if (dir == NULL)
+    {
+      g_set_error (error, HAKO_ERROR, HAKO_ERROR_UNSUPPORTED,
+                   _("the container's cgroup has no freezer controller: mount the cgroup v1 freezer hierarchy (/sys/fs/cgroup/freezer), or use a cgroup v2 host"));
+      return FALSE;
+    }
+  for (int i = 0; i < 1000; i++)
+    {
+      if ((saved_errno = hako_cgroup_write_file (dir, file, value)) != 0)
+        return hako_error_set_errno (error, saved_errno, _("cannot write %s to %s/%s"), value, dir, file);
+      if (!frozen || (v2 ? file_has_line (dir, "cgroup.events", "frozen 1")
+                         : file_has_line (dir, "freezer.state", "FROZEN")))
+        return TRUE;
+      g_usleep (10000);
+    }
+  g_set_error (error, HAKO_ERROR, HAKO_ERROR_FAILED,
+               _("the processes of cgroup %s did not freeze within ten seconds"), dir);
+  return FALSE;
+}
+
 static gboolean
 is_container_dir (const HakoCgroup *cgroup, const char *dir)
 {
@@ -527,5 +578,6 @@ const HakoCgroupOps hako_cgroup_fs_ops = {
   .apply = fs_apply,
   .signal_all = fs_signal_all,
   .pids = fs_pids,
+  .freeze = fs_freeze,
   .destroy = fs_destroy,
 };

@@ -11,6 +11,7 @@ typedef struct
   gboolean (*apply) (HakoCgroup *cgroup, const HakoResources *resources, GError **error);
   void (*signal_all) (HakoCgroup *cgroup, int signal_number);
   GArray *(*pids) (HakoCgroup *cgroup, GError **error);
+  gboolean (*freeze) (HakoCgroup *cgroup, gboolean frozen, GError **error);
   gboolean (*destroy) (HakoCgroup *cgroup, GError **error);
 } HakoCgroupOps;
 

@@ -170,6 +170,12 @@ hako_cgroup_pids (HakoCgroup *cgroup, GError **error)
   return cgroup->ops->pids (cgroup, error);
 }
 
+gboolean
+hako_cgroup_freeze (HakoCgroup *cgroup, gboolean frozen, GError **error)
+{
+  return cgroup->ops->freeze (cgroup, frozen, error);
+}
+
 void
 hako_cgroup_signal_all (HakoCgroup *cgroup, int signal_number)
 {

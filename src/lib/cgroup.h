@@ -57,6 +57,9 @@ gboolean hako_cgroup_place (HakoCgroup *cgroup, pid_t pid, GError **error);
 gboolean hako_cgroup_apply (HakoCgroup *cgroup, const HakoResources *resources, GError **error);
 /* The pids (pid_t) of every process in the cgroup, or NULL. */
 GArray *hako_cgroup_pids (HakoCgroup *cgroup, GError **error);
+/* Freezes (FROZEN) or thaws every process in the cgroup; a freeze
+ * returns once all are frozen. */
+gboolean hako_cgroup_freeze (HakoCgroup *cgroup, gboolean frozen, GError **error);
 /* Sends SIGNAL_NUMBER to every process in the cgroup. */
 void hako_cgroup_signal_all (HakoCgroup *cgroup, int signal_number);
 /* Kills what is left in the cgroup and removes the directories create

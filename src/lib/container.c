@@ -24,6 +24,7 @@
 #include "log.h"
 #include "net-files.h"
 #include "net-helper.h"
+#include "container-pause.h"
 #include "pidns.h"
 #include "spec.h"
 #include "terminal.h"
@@ -384,7 +385,7 @@ hako_container_kill (const char *root, const char *id, int signal_number, gboole
   if (state == NULL)
     return FALSE;
   status = hako_state_status (state);
-  if (status != HAKO_STATUS_CREATED && status != HAKO_STATUS_RUNNING)
+  if (status != HAKO_STATUS_CREATED && status != HAKO_STATUS_RUNNING && status != HAKO_STATUS_PAUSED)
     return wrong_status (state, status, "kill", error);
   /* The container process first: checking that it is still the container's
    * needs it alive, and signalling the namespace first may already end it. */
@@ -398,6 +399,8 @@ hako_container_kill (const char *root, const char *id, int signal_number, gboole
       if (cgroup)
         hako_cgroup_signal_all (cgroup, signal_number);
     }
+  if (status == HAKO_STATUS_PAUSED && signal_number == SIGKILL)
+    hako_container_thaw (state);
   return TRUE;
 }
 
@@ -454,7 +457,7 @@ delete_locked (const char *root, const char *id, gboolean force, const HakoSpec 
       return FALSE;
     }
   status = hako_state_status (state);
-  if (status == HAKO_STATUS_RUNNING && !force)
+  if ((status == HAKO_STATUS_RUNNING || status == HAKO_STATUS_PAUSED) && !force)
     {
       g_set_error (error, HAKO_ERROR, HAKO_ERROR_FAILED,
                    _("container \"%s\" is running: stop it first, or use delete --force"), id);
@@ -465,6 +468,8 @@ delete_locked (const char *root, const char *id, gboolean force, const HakoSpec 
       signal_pid_namespace (state, SIGKILL);
       if (hako_process_start_time (state->pid) == state->pid_start)
         kill (state->pid, SIGKILL);
+      if (status == HAKO_STATUS_PAUSED)
+        hako_container_thaw (state);
       if (!wait_gone (state, error))
         return FALSE;
     }

@@ -192,7 +192,6 @@ static HakoState *
 load_container (const HakoExecOptions *options, ExecPlan *plan, HakoSpec **spec, GError **error)
 {
   g_autoptr (HakoState) state = NULL;
-  g_autoptr (GError) local_error = NULL;
   g_autofree char *dir = NULL, *config = NULL;
   hako_autofd int lock_fd = -1;
   HakoStatus status;
@@ -200,17 +199,21 @@ load_container (const HakoExecOptions *options, ExecPlan *plan, HakoSpec **spec,
   if (!hako_container_id_check (options->id, error)
       || (lock_fd = hako_state_lock (options->root, options->id, error)) < 0)
     return NULL;
-  if ((state = hako_state_load (options->root, options->id, &local_error)) == NULL)
+  if ((state = hako_state_load (options->root, options->id, error)) == NULL)
     {
-      /* Taking the lock made its file: no container, no lock file. */
-      if (g_error_matches (local_error, HAKO_ERROR, HAKO_ERROR_NOT_FOUND))
-        hako_state_remove (options->root, options->id);
-      g_propagate_error (error, g_steal_pointer (&local_error));
+      hako_state_forget_missing (options->root, options->id, error ? *error : NULL);
       return NULL;
     }
   status = hako_state_status (state);
+  if (status == HAKO_STATUS_PAUSED && !options->ignore_paused)
+    {
+      g_set_error (error, HAKO_ERROR, HAKO_ERROR_FAILED,
+                   _("container \"%s\" is paused: resume it first (hako resume %s), or pass --ignore-paused to start a process that stays frozen until then"),
+                   state->id, state->id);
+      return NULL;
+    }
   /* A created container is set up already (runc execs in it too). */
-  if (status != HAKO_STATUS_CREATED && status != HAKO_STATUS_RUNNING)
+  if (status != HAKO_STATUS_CREATED && status != HAKO_STATUS_RUNNING && status != HAKO_STATUS_PAUSED)
     {
       g_set_error (error, HAKO_ERROR, HAKO_ERROR_FAILED,
                    _("container \"%s\" is %s: exec needs a created or running container (start it, or create it again)"),

@@ -44,6 +44,7 @@ typedef struct
   gboolean detach;            /* --detach */
   const char *pid_file;       /* --pid-file */
   guint preserve_fds;         /* --preserve-fds */
+  gboolean ignore_paused;     /* --ignore-paused: exec in a paused container too */
 } HakoExecOptions;
 
 /* Turns SPEC, the container's config, into the one of the new process:
