@@ -39,6 +39,7 @@ static const HakoCommand commands[] = {
   { "spec", hako_cmd_spec, N_("Create a new config.json in the bundle directory") },
   { "start", hako_cmd_start, N_("Start a created container") },
   { "state", hako_cmd_state, N_("Show the state of a container as JSON") },
+  { "update", hako_cmd_update, N_("Set new resource limits on a container") },
   { "validate", hako_cmd_validate, N_("Check a bundle's config.json") },
   { HAKO_NET_HELPER_COMMAND, hako_cmd_net_helper, NULL }, /* hidden: started by create */
 };

@@ -56,6 +56,21 @@ hako_cgroup_new (HakoCgroupManager manager, const char *id, const char *cgroups_
   return g_steal_pointer (&cgroup);
 }
 
+gboolean
+hako_cgroup_refuse_missing (const char *id, const char *command, GError **error)
+{
+  g_autofree char *why = NULL;
+
+  if (hako_cgroup_fs_usable (&why))
+    g_set_error (error, HAKO_ERROR, HAKO_ERROR_UNSUPPORTED,
+                 _("container \"%s\" has no cgroup, which %s needs: it was created with --cgroup-manager disabled; create it again without that option"),
+                 id, command);
+  else
+    g_set_error (error, HAKO_ERROR, HAKO_ERROR_UNSUPPORTED,
+                 _("container \"%s\" has no cgroup, which %s needs: %s"), id, command, why);
+  return FALSE;
+}
+
 HakoCgroup *
 hako_cgroup_from_state (const char *manager, const char *const *paths, const char *const *created)
 {

@@ -32,6 +32,10 @@ gboolean hako_cgroup_fs_usable (char **why_not);
 
 typedef struct HakoCgroup HakoCgroup;
 
+/* The error for COMMAND ("pause") on container ID, which has no cgroup:
+ * why this host gave it none, and what would. Returns FALSE. */
+gboolean hako_cgroup_refuse_missing (const char *id, const char *command, GError **error);
+
 /* The cgroup of container ID under MANAGER (not NONE) for linux.cgroupsPath
  * CGROUPS_PATH (may be NULL), resolved but not created yet. */
 HakoCgroup *hako_cgroup_new (HakoCgroupManager manager, const char *id, const char *cgroups_path,

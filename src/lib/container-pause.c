@@ -15,22 +15,6 @@ state_cgroup (const HakoState *state)
 }
 
 static gboolean
-no_cgroup (const HakoState *state, const char *command, GError **error)
-{
-  g_autofree char *why = NULL;
-
-  if (hako_cgroup_fs_usable (&why))
-    g_set_error (error, HAKO_ERROR, HAKO_ERROR_UNSUPPORTED,
-                 _("container \"%s\" has no cgroup, which %s needs to freeze it: it was created with --cgroup-manager disabled; create it again without that option"),
-                 state->id, command);
-  else
-    g_set_error (error, HAKO_ERROR, HAKO_ERROR_UNSUPPORTED,
-                 _("container \"%s\" has no cgroup, which %s needs to freeze it: %s"), state->id,
-                 command, why);
-  return FALSE;
-}
-
-static gboolean
 set_paused_locked (const char *root, const char *id, gboolean paused, GError **error)
 {
   const char *command = paused ? "pause" : "resume";
@@ -52,7 +36,7 @@ set_paused_locked (const char *root, const char *id, gboolean paused, GError **e
     }
   cgroup = state_cgroup (state);
   if (cgroup == NULL)
-    return no_cgroup (state, command, error);
+    return hako_cgroup_refuse_missing (state->id, command, error);
   if (!hako_cgroup_freeze (cgroup, paused, error))
     {
       g_prefix_error (error, "%s %s: ", command, id);
