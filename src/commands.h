@@ -89,6 +89,7 @@ gboolean hako_cmd_ps (HakoGlobalOptions *global, int argc, char **argv, GError *
 gboolean hako_cmd_pause (HakoGlobalOptions *global, int argc, char **argv, GError **error);
 gboolean hako_cmd_resume (HakoGlobalOptions *global, int argc, char **argv, GError **error);
 gboolean hako_cmd_update (HakoGlobalOptions *global, int argc, char **argv, GError **error);
+gboolean hako_cmd_events (HakoGlobalOptions *global, int argc, char **argv, GError **error);
 gboolean hako_cmd_kill (HakoGlobalOptions *global, int argc, char **argv, GError **error);
 gboolean hako_cmd_delete (HakoGlobalOptions *global, int argc, char **argv, GError **error);
 gboolean hako_cmd_list (HakoGlobalOptions *global, int argc, char **argv, GError **error);

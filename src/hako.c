@@ -27,6 +27,7 @@ typedef struct
 static const HakoCommand commands[] = {
   { "create", hako_cmd_create, N_("Create a container, waiting for start") },
   { "delete", hako_cmd_delete, N_("Delete a container and everything it holds") },
+  { "events", hako_cmd_events, N_("Show a container's statistics as JSON") },
   { "exec", hako_cmd_exec, N_("Run a new process in a running container") },
   { "features", hako_cmd_features, N_("Show the features of this runtime as JSON") },
   { "kill", hako_cmd_kill, N_("Send a signal to a container's process") },
