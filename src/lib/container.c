@@ -14,6 +14,7 @@
 #include <sys/un.h>
 
 #include "cgroup.h"
+#include "container-pause.h"
 #include "container-setup.h"
 #include "container.h"
 #include "error.h"
@@ -24,7 +25,6 @@
 #include "log.h"
 #include "net-files.h"
 #include "net-helper.h"
-#include "container-pause.h"
 #include "pidns.h"
 #include "spec.h"
 #include "terminal.h"
