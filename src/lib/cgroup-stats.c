@@ -1,6 +1,8 @@
 #include "config.h"
 
+#include <fcntl.h>
 #include <stdio.h>
+#include <sys/eventfd.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -139,6 +141,7 @@ read_v1 (const HakoCgroup *cgroup, HakoCgroupStats *s)
   const char *blkio = hako_cgroup_controller_dir (cgroup, "blkio");
   g_autoptr (GHashTable) times = read_keyed (cpuacct, "cpuacct.stat");
   g_autoptr (GHashTable) throttling = read_keyed (cpu, "cpu.stat");
+  g_autoptr (GHashTable) oom = read_keyed (memory, "memory.oom_control");
   g_autofree char *percpu = read_text (cpuacct, "cpuacct.usage_percpu");
   g_auto (GStrv) cpus = percpu ? g_strsplit (g_strstrip (percpu), " ", -1) : NULL;
   /* cpuacct.stat counts USER_HZ ticks. */
@@ -159,6 +162,7 @@ read_v1 (const HakoCgroup *cgroup, HakoCgroupStats *s)
   read_memory_counter_v1 (memory, "memory.memsw.", &s->swap);
   read_memory_counter_v1 (memory, "memory.kmem.", &s->kernel);
   s->memory_raw = read_keyed (memory, "memory.stat");
+  s->oom_kills = keyed_u64 (oom, "oom_kill");
   s->pids_current = read_u64 (hako_cgroup_controller_dir (cgroup, "pids"), "pids.current", 0);
   s->pids_limit = read_u64 (hako_cgroup_controller_dir (cgroup, "pids"), "pids.max", 0);
   read_blkio_v1 (blkio, "blkio.throttle.io_service_bytes_recursive", s->io_service_bytes);
@@ -183,6 +187,7 @@ read_v2 (const HakoCgroup *cgroup, HakoCgroupStats *s)
   s->memory.max = read_u64 (dir, "memory.peak", G_MAXINT64);
   s->memory.limit = read_u64 (dir, "memory.max", G_MAXINT64);
   s->memory.failcnt = keyed_u64 (events, "max");
+  s->oom_kills = keyed_u64 (events, "oom_kill");
   s->swap.usage = read_u64 (dir, "memory.swap.current", G_MAXINT64);
   s->swap.limit = read_u64 (dir, "memory.swap.max", G_MAXINT64);
   s->memory_raw = read_keyed (dir, "memory.stat");
@@ -204,6 +209,35 @@ hako_cgroup_stats (const HakoCgroup *cgroup)
   else
     read_v1 (cgroup, s);
   return s;
+}
+
+int
+hako_cgroup_oom_eventfd (const HakoCgroup *cgroup)
+{
+  const char *memory = hako_cgroup_is_v2 (cgroup) ? NULL : hako_cgroup_controller_dir (cgroup, "memory");
+  g_autofree char *control_path = NULL, *registration = NULL;
+  int event_fd, control_fd;
+
+  if (memory == NULL)
+    return -1;
+  control_path = g_build_filename (memory, "memory.oom_control", NULL);
+  control_fd = open (control_path, O_RDONLY | O_CLOEXEC);
+  event_fd = eventfd (0, EFD_CLOEXEC);
+  if (control_fd >= 0 && event_fd >= 0)
+    {
+      registration = g_strdup_printf ("%d %d", event_fd, control_fd);
+      if (hako_cgroup_write_file (memory, "cgroup.event_control", registration) == 0)
+        {
+          /* The kernel holds the registration; it ends with EVENT_FD. */
+          close (control_fd);
+          return event_fd;
+        }
+    }
+  if (control_fd >= 0)
+    close (control_fd);
+  if (event_fd >= 0)
+    close (event_fd);
+  return -1;
 }
 
 void

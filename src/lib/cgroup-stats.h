@@ -28,6 +28,7 @@ typedef struct
   /* memory: bytes */
   HakoMemoryCounter memory, swap, kernel;
   GHashTable *memory_raw; /* memory.stat: name -> its value, as text */
+  guint64 oom_kills; /* processes the OOM killer ended in the cgroup */
   /* pids */
   guint64 pids_current, pids_limit; /* limit 0: none */
   /* blkio */
@@ -40,4 +41,9 @@ typedef struct
  * the largest JSON integer json-glib writes. */
 HakoCgroupStats *hako_cgroup_stats (const HakoCgroup *cgroup);
 void hako_cgroup_stats_free (HakoCgroupStats *stats);
+
+/* cgroup v1: a close-on-exec eventfd the kernel signals on each OOM in
+ * CGROUP (memory.oom_control through cgroup.event_control), or -1 (v2,
+ * which has no such notice: compare oom_kills instead). */
+int hako_cgroup_oom_eventfd (const HakoCgroup *cgroup);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HakoCgroupStats, hako_cgroup_stats_free)

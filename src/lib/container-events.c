@@ -2,11 +2,14 @@
 
 #include <json-glib/json-glib.h>
 #include <stdio.h>
+#include <poll.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cgroup.h"
 #include "container-events.h"
 #include "error.h"
+#include "fd-util.h"
 #include "i18n.h"
 #include "state.h"
 
@@ -145,13 +148,15 @@ hako_parse_interval (const char *text, guint *ms, GError **error)
   return FALSE;
 }
 
-/* The container's stats event, or NULL; *STOPPED when it stopped (no error then). */
-static char *
-event_of (const char *root, const char *id, gboolean *stopped, GError **error)
+/* The container's cgroup and stats, or NULL; *STOPPED when it stopped
+ * (no error then). */
+static HakoCgroupStats *
+stats_of (const char *root, const char *id, HakoCgroup **cgroup_out, gboolean *stopped,
+          GError **error)
 {
   g_autoptr (HakoState) state = NULL;
   g_autoptr (HakoCgroup) cgroup = NULL;
-  g_autoptr (HakoCgroupStats) stats = NULL;
+  HakoCgroupStats *stats;
 
   *stopped = FALSE;
   if (!hako_container_id_check (id, error) || (state = hako_state_load (root, id, error)) == NULL)
@@ -169,17 +174,64 @@ event_of (const char *root, const char *id, gboolean *stopped, GError **error)
       return NULL;
     }
   stats = hako_cgroup_stats (cgroup);
-  return hako_stats_event_json (id, stats);
+  if (cgroup_out && *cgroup_out == NULL)
+    *cgroup_out = g_steal_pointer (&cgroup);
+  return stats;
+}
+
+static void
+print_line (const char *line)
+{
+  printf ("%s\n", line);
+  fflush (stdout);
+}
+
+static void
+print_oom (const char *id)
+{
+  g_autofree char *escaped = g_strescape (id, NULL);
+  g_autofree char *line = g_strdup_printf ("{\"type\":\"oom\",\"id\":\"%s\"}", escaped);
+
+  print_line (line);
+}
+
+/* Waits INTERVAL_MS, printing an "oom" event for each notice the v1
+ * eventfd gives meanwhile (one a read, as runc's). */
+static void
+wait_interval (const char *id, int oom_fd, guint interval_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) interval_ms * 1000;
+  gint64 now;
+
+  if (oom_fd < 0)
+    {
+      g_usleep ((gulong) interval_ms * 1000);
+      return;
+    }
+  while ((now = g_get_monotonic_time ()) < end)
+    {
+      struct pollfd p = { .fd = oom_fd, .events = POLLIN };
+      guint64 count;
+
+      if (poll (&p, 1, (int) ((end - now + 999) / 1000)) > 0
+          && read (oom_fd, &count, sizeof count) == sizeof count)
+        print_oom (id);
+    }
 }
 
 gboolean
 hako_container_events (const char *root, const char *id, gboolean once, guint interval_ms,
                        GError **error)
 {
+  g_autoptr (HakoCgroup) cgroup = NULL;
+  hako_autofd int oom_fd = -1;
+  guint64 oom_kills = 0;
+
   for (gboolean first = TRUE;; first = FALSE)
     {
       gboolean stopped;
-      g_autofree char *event = event_of (root, id, &stopped, error);
+      g_autoptr (HakoCgroupStats) stats = stats_of (root, id, &cgroup, &stopped, error);
+      g_autofree char *event = NULL;
 
       if (stopped && first)
         {
@@ -190,12 +242,19 @@ hako_container_events (const char *root, const char *id, gboolean once, guint in
       /* Watching ends with the container. */
       if (stopped)
         return TRUE;
-      if (event == NULL)
+      if (stats == NULL)
         return FALSE;
-      printf ("%s\n", event);
-      fflush (stdout);
+      /* Without v1's notice, an OOM shows as a count that went up. */
+      if (!first && oom_fd < 0)
+        for (guint64 i = oom_kills; i < stats->oom_kills; i++)
+          print_oom (id);
+      oom_kills = stats->oom_kills;
+      event = hako_stats_event_json (id, stats);
+      print_line (event);
       if (once)
         return TRUE;
-      g_usleep ((gulong) interval_ms * 1000);
+      if (first)
+        oom_fd = hako_cgroup_oom_eventfd (cgroup);
+      wait_interval (id, oom_fd, interval_ms);
     }
 }

@@ -14,7 +14,8 @@ char *hako_stats_event_json (const char *id, const HakoCgroupStats *stats);
 gboolean hako_parse_interval (const char *text, guint *ms, GError **error);
 
 /* Prints the stats event of container ID once (ONCE), or every
- * INTERVAL_MS until the container stops. A container without a cgroup is
+ * INTERVAL_MS until the container stops, with an {"type":"oom","id":ID}
+ * event for each OOM kill in between. A container without a cgroup is
  * refused with the reason. */
 gboolean hako_container_events (const char *root, const char *id, gboolean once, guint interval_ms,
                                 GError **error);
