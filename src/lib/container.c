@@ -460,7 +460,8 @@ delete_locked (const char *root, const char *id, gboolean force, const HakoSpec 
   if ((status == HAKO_STATUS_RUNNING || status == HAKO_STATUS_PAUSED) && !force)
     {
       g_set_error (error, HAKO_ERROR, HAKO_ERROR_FAILED,
-                   _("container \"%s\" is running: stop it first, or use delete --force"), id);
+                   _("container \"%s\" is %s: stop it first, or use delete --force"), id,
+                   hako_status_name (status));
       return FALSE;
     }
   if (status != HAKO_STATUS_STOPPED && state->pid > 0)

@@ -4,7 +4,7 @@
 # root on this cgroup v1 host) the refusal that says why.
 . "$HAKO_TESTS_SRCDIR/integration/tap.sh"
 . "$HAKO_TESTS_SRCDIR/integration/bundle.sh"
-plan 14
+plan 15
 root="$TEST_TMP/state"
 id="pause-$$"
 hk () { local status=$1; shift; run_hako "$status" --root "$root" "$@"; }
@@ -20,7 +20,7 @@ if [ "$(id -u)" != 0 ] || [ ! -d /sys/fs/cgroup/freezer ]; then
   ok "... and leaves the container running" sh -c "'$HAKO' --root '$root' state '$id' | grep -q '\"running\"'"
   for t in "pause freezes the container's cgroup" "state says paused" "list says paused" \
     "exec in a paused container is refused" "pause of a paused container is refused" \
-    "resume thaws it" "kill KILL ends a paused container" "delete --force removes a paused one"; do
+    "resume thaws it" "delete without --force refuses a paused container" "kill KILL ends a paused container" "delete --force removes a paused one"; do
     skip "$t" "needs root and the cgroup v1 freezer (this host's unprivileged user has no cgroup)"
   done
 else
@@ -36,6 +36,7 @@ else
   ok "pause of a paused container is refused" hk 1 pause "$id"
   ok "resume thaws it" sh -c "'$HAKO' --root '$root' resume '$id' && grep -qx THAWED '/sys/fs/cgroup/freezer$freezer/freezer.state' && '$HAKO' --root '$root' state '$id' | grep -q '\"running\"'"
   hk 0 pause "$id"
+  ok "delete without --force refuses a paused container" sh -c "! '$HAKO' --root '$root' delete '$id' 2>err && grep -q 'is paused: stop it first' err"
   ok "kill KILL ends a paused container" sh -c "'$HAKO' --root '$root' kill '$id' KILL && for i in \$(seq 100); do '$HAKO' --root '$root' state '$id' | grep -q '\"stopped\"' && exit 0; sleep 0.05; done; exit 1"
   hk 0 delete "$id"
   hk 0 run -d --bundle b "$id"
