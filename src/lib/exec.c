@@ -216,7 +216,7 @@ load_container (const HakoExecOptions *options, ExecPlan *plan, HakoSpec **spec,
   if (status != HAKO_STATUS_CREATED && status != HAKO_STATUS_RUNNING && status != HAKO_STATUS_PAUSED)
     {
       g_set_error (error, HAKO_ERROR, HAKO_ERROR_FAILED,
-                   _("container \"%s\" is %s: exec needs a created or running container (start it, or create it again)"),
+                   _("container \"%s\" is %s: exec needs a created or running container (a stopped one runs nothing more: create it again)"),
                    state->id, hako_status_name (status));
       return NULL;
     }
