@@ -63,6 +63,13 @@ gboolean hako_cli_parse_create (const char *command, const char *summary, const 
                                 HakoGlobalOptions *global, HakoCliCreateArgs *args, int *argc,
                                 char ***argv, HakoCreateOptions *options, GError **error);
 
+/* As hako_cli_parse_options, but options end at the first argument (the
+ * container id): what follows it is a command line of its own (exec, ps),
+ * after an optional "--". */
+gboolean hako_cli_parse_options_before_id (const char *command, const char *parameters,
+                                           const char *summary, const GOptionEntry *entries,
+                                           int *argc, char ***argv, GError **error);
+
 /* A usage error when positional arguments remain after the options. */
 gboolean hako_cli_no_arguments (const char *command, int argc, char **argv, GError **error);
 
@@ -79,6 +86,12 @@ gboolean hako_cmd_create (HakoGlobalOptions *global, int argc, char **argv, GErr
 gboolean hako_cmd_start (HakoGlobalOptions *global, int argc, char **argv, GError **error);
 gboolean hako_cmd_run (HakoGlobalOptions *global, int argc, char **argv, GError **error);
 gboolean hako_cmd_state (HakoGlobalOptions *global, int argc, char **argv, GError **error);
+gboolean hako_cmd_exec (HakoGlobalOptions *global, int argc, char **argv, GError **error);
+gboolean hako_cmd_ps (HakoGlobalOptions *global, int argc, char **argv, GError **error);
+gboolean hako_cmd_pause (HakoGlobalOptions *global, int argc, char **argv, GError **error);
+gboolean hako_cmd_resume (HakoGlobalOptions *global, int argc, char **argv, GError **error);
+gboolean hako_cmd_update (HakoGlobalOptions *global, int argc, char **argv, GError **error);
+gboolean hako_cmd_events (HakoGlobalOptions *global, int argc, char **argv, GError **error);
 gboolean hako_cmd_kill (HakoGlobalOptions *global, int argc, char **argv, GError **error);
 gboolean hako_cmd_delete (HakoGlobalOptions *global, int argc, char **argv, GError **error);
 gboolean hako_cmd_list (HakoGlobalOptions *global, int argc, char **argv, GError **error);

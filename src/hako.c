@@ -7,6 +7,7 @@
 #include <slirp/libslirp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "commands.h"
 #include "error.h"
@@ -26,14 +27,20 @@ typedef struct
 static const HakoCommand commands[] = {
   { "create", hako_cmd_create, N_("Create a container, waiting for start") },
   { "delete", hako_cmd_delete, N_("Delete a container and everything it holds") },
+  { "events", hako_cmd_events, N_("Show a container's statistics as JSON") },
+  { "exec", hako_cmd_exec, N_("Run a new process in a running container") },
   { "features", hako_cmd_features, N_("Show the features of this runtime as JSON") },
   { "kill", hako_cmd_kill, N_("Send a signal to a container's process") },
   { "list", hako_cmd_list, N_("List the containers") },
+  { "ps", hako_cmd_ps, N_("Show the processes of a container") },
+  { "pause", hako_cmd_pause, N_("Suspend every process of a container") },
   { "port", hako_cmd_port, N_("Add, remove or list a container's port forwards") },
+  { "resume", hako_cmd_resume, N_("Resume a paused container") },
   { "run", hako_cmd_run, N_("Create and start a container, and wait for it") },
   { "spec", hako_cmd_spec, N_("Create a new config.json in the bundle directory") },
   { "start", hako_cmd_start, N_("Start a created container") },
   { "state", hako_cmd_state, N_("Show the state of a container as JSON") },
+  { "update", hako_cmd_update, N_("Set new resource limits on a container") },
   { "validate", hako_cmd_validate, N_("Check a bundle's config.json") },
   { HAKO_NET_HELPER_COMMAND, hako_cmd_net_helper, NULL }, /* hidden: started by create */
 };
@@ -75,10 +82,10 @@ find_command (const char *name)
   return NULL;
 }
 
-gboolean
-hako_cli_parse_options_with (const char *command, const char *parameters, const char *summary,
-                             const GOptionEntry *entries, const GOptionEntry *more_entries,
-                             int *argc, char ***argv, GError **error)
+static gboolean
+parse_options (const char *command, const char *parameters, const char *summary,
+               const GOptionEntry *entries, const GOptionEntry *more_entries,
+               gboolean stop_at_argument, int *argc, char ***argv, GError **error)
 {
   g_autoptr (GOptionContext) context = g_option_context_new (parameters);
   g_autofree char *prgname = g_strdup_printf ("hako %s", command);
@@ -90,10 +97,36 @@ hako_cli_parse_options_with (const char *command, const char *parameters, const 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (more_entries)
     g_option_context_add_main_entries (context, more_entries, GETTEXT_PACKAGE);
+  g_option_context_set_strict_posix (context, stop_at_argument);
   if (!g_option_context_parse (context, argc, argv, &local_error))
     {
       g_set_error_literal (error, HAKO_ERROR, HAKO_ERROR_USAGE, local_error->message);
       return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+hako_cli_parse_options_with (const char *command, const char *parameters, const char *summary,
+                             const GOptionEntry *entries, const GOptionEntry *more_entries,
+                             int *argc, char ***argv, GError **error)
+{
+  return parse_options (command, parameters, summary, entries, more_entries, FALSE, argc, argv,
+                        error);
+}
+
+gboolean
+hako_cli_parse_options_before_id (const char *command, const char *parameters,
+                                  const char *summary, const GOptionEntry *entries, int *argc,
+                                  char ***argv, GError **error)
+{
+  if (!parse_options (command, parameters, summary, entries, NULL, TRUE, argc, argv, error))
+    return FALSE;
+  /* "ID -- ARGS": the separator is not an argument. */
+  if (*argc > 2 && g_str_equal ((*argv)[2], "--"))
+    {
+      memmove (&(*argv)[2], &(*argv)[3], (*argc - 2) * sizeof (char *));
+      (*argc)--;
     }
   return TRUE;
 }

@@ -154,6 +154,25 @@ hako_cgroup_fs_usable (char **why_not)
   return FALSE;
 }
 
+void
+hako_cgroup_fs_restore (HakoCgroup *cgroup, const char *const *paths)
+{
+  g_autoptr (GPtrArray) hierarchies = host_hierarchies ();
+
+  for (const char *const *p = paths; p && *p; p++)
+    {
+      const char *const *controllers = NULL;
+      for (guint i = 0; i < hierarchies->len; i++)
+        {
+          const HakoCgroupHierarchy *h = hierarchies->pdata[i];
+          gsize len = strlen (h->mountpoint);
+          if (strncmp (*p, h->mountpoint, len) == 0 && (*p)[len] == '/')
+            controllers = (const char *const *) h->controllers;
+        }
+      hako_cgroup_add_dir (cgroup, *p, controllers);
+    }
+}
+
 gboolean
 hako_cgroup_fs_resolve (HakoCgroup *cgroup, const char *id, const char *cgroups_path,
                         GError **error)
@@ -420,30 +439,100 @@ fs_apply (HakoCgroup *cgroup, const HakoResources *resources, GError **error)
   return hako_cgroup_fs_apply_v1 (cgroup, resources, error);
 }
 
-/* Every process is in each hierarchy: the first one lists them all. On
- * cgroup v2 (5.14 on), cgroup.kill kills them all, nested cgroups too. */
-static void
-fs_signal_all (HakoCgroup *cgroup, int signal_number)
+/* Every process is in each hierarchy: the first one lists them all. */
+static GArray *
+fs_pids (HakoCgroup *cgroup, GError **error)
 {
   g_autofree char *path = NULL, *procs = NULL;
-  g_auto (GStrv) pids = NULL;
-  const char *dir;
+  g_auto (GStrv) lines = NULL;
+  GArray *pids = g_array_new (FALSE, FALSE, sizeof (pid_t));
 
   if (cgroup->dirs->len == 0)
-    return;
-  dir = g_array_index (cgroup->dirs, HakoCgroupDir, 0).dir;
-  if (signal_number == SIGKILL && hako_cgroup_write_file (dir, "cgroup.kill", "1") == 0)
-    return;
-  path = g_build_filename (dir, "cgroup.procs", NULL);
-  if (!g_file_get_contents (path, &procs, NULL, NULL))
-    return;
-  pids = g_strsplit (procs, "\n", -1);
-  for (char **p = pids; *p; p++)
+    return pids;
+  path = g_build_filename (g_array_index (cgroup->dirs, HakoCgroupDir, 0).dir, "cgroup.procs", NULL);
+  if (!g_file_get_contents (path, &procs, NULL, error))
+    {
+      g_array_unref (pids);
+      return NULL;
+    }
+  lines = g_strsplit (procs, "\n", -1);
+  for (char **p = lines; *p; p++)
     {
       guint64 pid;
       if (g_ascii_string_to_unsigned (*p, 10, 1, G_MAXINT, &pid, NULL))
-        kill ((pid_t) pid, signal_number);
+        {
+          pid_t value = pid;
+          g_array_append_val (pids, value);
+        }
     }
+  return pids;
+}
+
+/* On cgroup v2 (5.14 on), cgroup.kill kills them all, nested cgroups too. */
+static void
+fs_signal_all (HakoCgroup *cgroup, int signal_number)
+{
+  g_autoptr (GArray) pids = NULL;
+
+  if (cgroup->dirs->len == 0)
+    return;
+  if (signal_number == SIGKILL
+      && hako_cgroup_write_file (g_array_index (cgroup->dirs, HakoCgroupDir, 0).dir, "cgroup.kill", "1") == 0)
+    return;
+  pids = fs_pids (cgroup, NULL);
+  for (guint i = 0; pids && i < pids->len; i++)
+    kill (g_array_index (pids, pid_t, i), signal_number);
+}
+
+/* Whether FILE in DIR has a line starting with PREFIX (v2's cgroup.events
+ * "frozen 1", v1's freezer.state "FROZEN"). */
+static gboolean
+file_has_line (const char *dir, const char *file, const char *prefix)
+{
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  g_autofree char *text = NULL;
+  g_auto (GStrv) lines = NULL;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return FALSE;
+  lines = g_strsplit (text, "\n", -1);
+  for (char **l = lines; *l; l++)
+    if (g_str_has_prefix (*l, prefix))
+      return TRUE;
+  return FALSE;
+}
+
+/* v2: cgroup.freeze, done when cgroup.events says "frozen 1". v1: the
+ * freezer's state; a freeze may stay FREEZING while a process is busy in
+ * the kernel, so it is asked again until FROZEN (runc retries the same
+ * way). At most ten seconds. */
+static gboolean
+fs_freeze (HakoCgroup *cgroup, gboolean frozen, GError **error)
+{
+  gboolean v2 = hako_cgroup_is_v2 (cgroup);
+  const char *dir = hako_cgroup_controller_dir (cgroup, v2 ? "" : "freezer");
+  const char *file = v2 ? "cgroup.freeze" : "freezer.state";
+  const char *value = v2 ? (frozen ? "1" : "0") : (frozen ? "FROZEN" : "THAWED");
+  int saved_errno;
+
+  if (dir == NULL)
+    {
+      g_set_error (error, HAKO_ERROR, HAKO_ERROR_UNSUPPORTED,
+                   _("the container's cgroup has no freezer controller: mount the cgroup v1 freezer hierarchy (/sys/fs/cgroup/freezer), or use a cgroup v2 host"));
+      return FALSE;
+    }
+  for (int i = 0; i < 1000; i++)
+    {
+      if ((saved_errno = hako_cgroup_write_file (dir, file, value)) != 0)
+        return hako_error_set_errno (error, saved_errno, _("cannot write %s to %s/%s"), value, dir, file);
+      if (!frozen || (v2 ? file_has_line (dir, "cgroup.events", "frozen 1")
+                         : file_has_line (dir, "freezer.state", "FROZEN")))
+        return TRUE;
+      g_usleep (10000);
+    }
+  g_set_error (error, HAKO_ERROR, HAKO_ERROR_FAILED,
+               _("the processes of cgroup %s did not freeze within ten seconds"), dir);
+  return FALSE;
 }
 
 static gboolean
@@ -488,5 +577,7 @@ const HakoCgroupOps hako_cgroup_fs_ops = {
   .place = fs_place,
   .apply = fs_apply,
   .signal_all = fs_signal_all,
+  .pids = fs_pids,
+  .freeze = fs_freeze,
   .destroy = fs_destroy,
 };

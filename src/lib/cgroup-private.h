@@ -10,6 +10,8 @@ typedef struct
   gboolean (*place) (HakoCgroup *cgroup, pid_t pid, GError **error);
   gboolean (*apply) (HakoCgroup *cgroup, const HakoResources *resources, GError **error);
   void (*signal_all) (HakoCgroup *cgroup, int signal_number);
+  GArray *(*pids) (HakoCgroup *cgroup, GError **error);
+  gboolean (*freeze) (HakoCgroup *cgroup, gboolean frozen, GError **error);
   gboolean (*destroy) (HakoCgroup *cgroup, GError **error);
 } HakoCgroupOps;
 
@@ -65,6 +67,10 @@ gboolean hako_cgroup_fs_apply_hugetlb (const HakoCgroup *cgroup, const HakoResou
                                        const char *suffix, GError **error);
 gboolean hako_cgroup_fs_apply_rdma (const HakoCgroup *cgroup, const HakoResources *resources,
                                     GError **error);
+
+/* The container's directories again, from the paths its state recorded,
+ * each with the controllers of the hierarchy it lies in. */
+void hako_cgroup_fs_restore (HakoCgroup *cgroup, const char *const *paths);
 
 /* Resolving the container's directories with the cgroupfs manager. */
 gboolean hako_cgroup_fs_resolve (HakoCgroup *cgroup, const char *id, const char *cgroups_path,

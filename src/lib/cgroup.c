@@ -56,6 +56,21 @@ hako_cgroup_new (HakoCgroupManager manager, const char *id, const char *cgroups_
   return g_steal_pointer (&cgroup);
 }
 
+gboolean
+hako_cgroup_refuse_missing (const char *id, const char *command, GError **error)
+{
+  g_autofree char *why = NULL;
+
+  if (hako_cgroup_fs_usable (&why))
+    g_set_error (error, HAKO_ERROR, HAKO_ERROR_UNSUPPORTED,
+                 _("container \"%s\" has no cgroup, which %s needs: it was created with --cgroup-manager disabled; create it again without that option"),
+                 id, command);
+  else
+    g_set_error (error, HAKO_ERROR, HAKO_ERROR_UNSUPPORTED,
+                 _("container \"%s\" has no cgroup, which %s needs: %s"), id, command, why);
+  return FALSE;
+}
+
 HakoCgroup *
 hako_cgroup_from_state (const char *manager, const char *const *paths, const char *const *created)
 {
@@ -64,10 +79,7 @@ hako_cgroup_from_state (const char *manager, const char *const *paths, const cha
   if (g_strcmp0 (manager, hako_cgroup_fs_ops.name) != 0)
     return NULL;
   cgroup = cgroup_alloc (&hako_cgroup_fs_ops);
-  /* Only signal_all and destroy run on a cgroup from the state: they need
-   * the directories, not which controllers each holds. */
-  for (const char *const *p = paths; p && *p; p++)
-    hako_cgroup_add_dir (cgroup, *p, NULL);
+  hako_cgroup_fs_restore (cgroup, paths);
   for (const char *const *c = created; c && *c; c++)
     g_ptr_array_add (cgroup->created, g_strdup (*c));
   return cgroup;
@@ -165,6 +177,18 @@ gboolean
 hako_cgroup_apply (HakoCgroup *cgroup, const HakoResources *resources, GError **error)
 {
   return resources == NULL || cgroup->ops->apply (cgroup, resources, error);
+}
+
+GArray *
+hako_cgroup_pids (HakoCgroup *cgroup, GError **error)
+{
+  return cgroup->ops->pids (cgroup, error);
+}
+
+gboolean
+hako_cgroup_freeze (HakoCgroup *cgroup, gboolean frozen, GError **error)
+{
+  return cgroup->ops->freeze (cgroup, frozen, error);
 }
 
 void

@@ -32,6 +32,10 @@ gboolean hako_cgroup_fs_usable (char **why_not);
 
 typedef struct HakoCgroup HakoCgroup;
 
+/* The error for COMMAND ("pause") on container ID, which has no cgroup:
+ * why this host gave it none, and what would. Returns FALSE. */
+gboolean hako_cgroup_refuse_missing (const char *id, const char *command, GError **error);
+
 /* The cgroup of container ID under MANAGER (not NONE) for linux.cgroupsPath
  * CGROUPS_PATH (may be NULL), resolved but not created yet. */
 HakoCgroup *hako_cgroup_new (HakoCgroupManager manager, const char *id, const char *cgroups_path,
@@ -55,6 +59,11 @@ gboolean hako_cgroup_place (HakoCgroup *cgroup, pid_t pid, GError **error);
 /* Writes linux.resources; a limit this host cannot enforce is an error
  * naming its JSON path. */
 gboolean hako_cgroup_apply (HakoCgroup *cgroup, const HakoResources *resources, GError **error);
+/* The pids (pid_t) of every process in the cgroup, or NULL. */
+GArray *hako_cgroup_pids (HakoCgroup *cgroup, GError **error);
+/* Freezes (FROZEN) or thaws every process in the cgroup; a freeze
+ * returns once all are frozen. */
+gboolean hako_cgroup_freeze (HakoCgroup *cgroup, gboolean frozen, GError **error);
 /* Sends SIGNAL_NUMBER to every process in the cgroup. */
 void hako_cgroup_signal_all (HakoCgroup *cgroup, int signal_number);
 /* Kills what is left in the cgroup and removes the directories create

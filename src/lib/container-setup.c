@@ -151,21 +151,6 @@ listen_exec_socket (const HakoSetup *setup)
   return fd;
 }
 
-/* Every fd from FIRST on closes on exec; without close_range (an old
- * kernel, or a seccomp profile refusing it) one by one up to RLIMIT_NOFILE. */
-static void
-mark_cloexec_from (int first)
-{
-  struct rlimit nofile;
-
-  if (syscall (SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
-    return;
-  if (getrlimit (RLIMIT_NOFILE, &nofile) < 0 || nofile.rlim_cur > 1 << 20)
-    nofile.rlim_cur = 1 << 20;
-  for (rlim_t fd = first; fd < nofile.rlim_cur; fd++)
-    fcntl ((int) fd, F_SETFD, FD_CLOEXEC);
-}
-
 /* Waits for `start`: its state message, the startContainer hooks, exec. */
 static G_GNUC_NORETURN void
 wait_for_start_and_exec (const HakoSetup *setup, int listen_fd)
@@ -185,7 +170,7 @@ wait_for_start_and_exec (const HakoSetup *setup, int listen_fd)
    * the ones passed on purpose closes on exec. */
   for (int fd = 3; fd < 3 + setup->passed_fds; fd++)
     fcntl (fd, F_SETFD, 0);
-  mark_cloexec_from (3 + setup->passed_fds);
+  hako_fd_mark_cloexec_from (3 + setup->passed_fds);
   /* Last before exec (with no_new_privs): the filter constrains the payload, not the setup. */
   if (setup->process->no_new_privileges && hako_seccomp_plan_load (setup->seccomp, &r.error) < 0)
     {
@@ -430,6 +415,23 @@ warn_unknown_capabilities (const HakoCapabilities *caps)
                       (const char *) caps->unknown->pdata[i]);
 }
 
+/* The cgroup a config without linux.cgroupsPath gets: the id, as runc
+ * names it, in the default state root. Under another --root the same id
+ * names another container, whose cgroup must not be this one: the root's
+ * hash is added. */
+static char *
+cgroup_default_name (const HakoSetupOptions *options)
+{
+  g_autofree char *root = g_path_get_dirname (options->state_dir);
+  g_autofree char *default_root = hako_state_root_resolve (NULL, NULL);
+  g_autofree char *hash = NULL;
+
+  if (default_root && g_str_equal (root, default_root))
+    return g_strdup (options->id);
+  hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, root, -1);
+  return g_strdup_printf ("%s-%.8s", options->id, hash);
+}
+
 /* The container's cgroup, or none: then limits are refused unless accepted
  * unenforced (unsupported.c). */
 static gboolean
@@ -437,13 +439,14 @@ setup_cgroup (HakoSetup *setup, const HakoSetupOptions *options, GError **error)
 {
   HakoCgroupManager manager;
   const HakoLinux *linux_ = setup->spec->linux_;
-  g_autofree char *why_none = NULL;
+  g_autofree char *why_none = NULL, *default_name = NULL;
 
   if (!hako_cgroup_manager_choose (options->cgroup_manager, &manager, &why_none, error))
     return FALSE;
   if (manager == HAKO_CGROUP_MANAGER_NONE)
     return hako_unsupported_check (setup->spec, why_none, error);
-  setup->cgroup = hako_cgroup_new (manager, options->id, linux_ ? linux_->cgroups_path : NULL, error);
+  default_name = cgroup_default_name (options);
+  setup->cgroup = hako_cgroup_new (manager, default_name, linux_ ? linux_->cgroups_path : NULL, error);
   return setup->cgroup != NULL;
 }
 

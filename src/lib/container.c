@@ -14,15 +14,18 @@
 #include <sys/un.h>
 
 #include "cgroup.h"
+#include "container-pause.h"
 #include "container-setup.h"
 #include "container.h"
 #include "error.h"
 #include "fd-util.h"
+#include "foreground.h"
 #include "hooks.h"
 #include "i18n.h"
 #include "log.h"
 #include "net-files.h"
 #include "net-helper.h"
+#include "pidns.h"
 #include "spec.h"
 #include "terminal.h"
 
@@ -267,7 +270,10 @@ start_locked (const char *root, const char *id, const HakoSpec *spec, HakoState 
   HakoStatus status;
 
   if (state == NULL)
-    return FALSE;
+    {
+      hako_state_forget_missing (root, id, error ? *error : NULL);
+      return FALSE;
+    }
   status = hako_state_status (state);
   if (status != HAKO_STATUS_CREATED)
     return wrong_status (state, status, "start", error);
@@ -361,21 +367,10 @@ signal_container_process (const HakoState *state, int signal_number, GError **er
 static void
 signal_pid_namespace (const HakoState *state, int signal_number)
 {
-  g_autofree char *own = g_strdup_printf ("/proc/%d/ns/pid", (int) state->pid);
-  struct stat ns;
-  g_autoptr (GDir) proc = NULL;
-  const char *name;
+  g_autoptr (GArray) pids = hako_pid_namespace_pids (state->pid);
 
-  if (stat (own, &ns) < 0 || (proc = g_dir_open ("/proc", 0, NULL)) == NULL)
-    return;
-  while ((name = g_dir_read_name (proc)) != NULL)
-    {
-      g_autofree char *path = g_strdup_printf ("/proc/%s/ns/pid", name);
-      struct stat other;
-      if (g_ascii_isdigit (*name) && stat (path, &other) == 0 && other.st_ino == ns.st_ino
-          && other.st_dev == ns.st_dev)
-        kill (atoi (name), signal_number);
-    }
+  for (guint i = 0; i < pids->len; i++)
+    kill (g_array_index (pids, pid_t, i), signal_number);
 }
 
 gboolean
@@ -389,11 +384,13 @@ hako_container_kill (const char *root, const char *id, int signal_number, gboole
   if (lock_fd < 0)
     return FALSE;
   state = hako_state_load (root, id, error);
+  if (state == NULL)
+    hako_state_forget_missing (root, id, error ? *error : NULL);
   close (lock_fd);
   if (state == NULL)
     return FALSE;
   status = hako_state_status (state);
-  if (status != HAKO_STATUS_CREATED && status != HAKO_STATUS_RUNNING)
+  if (status != HAKO_STATUS_CREATED && status != HAKO_STATUS_RUNNING && status != HAKO_STATUS_PAUSED)
     return wrong_status (state, status, "kill", error);
   /* The container process first: checking that it is still the container's
    * needs it alive, and signalling the namespace first may already end it. */
@@ -407,6 +404,8 @@ hako_container_kill (const char *root, const char *id, int signal_number, gboole
       if (cgroup)
         hako_cgroup_signal_all (cgroup, signal_number);
     }
+  if (status == HAKO_STATUS_PAUSED && signal_number == SIGKILL)
+    hako_container_thaw (state);
   return TRUE;
 }
 
@@ -454,8 +453,7 @@ delete_locked (const char *root, const char *id, gboolean force, const HakoSpec 
   if (state == NULL)
     {
       /* Taking the lock made its file: no container, no lock file. */
-      if (g_error_matches (local_error, HAKO_ERROR, HAKO_ERROR_NOT_FOUND))
-        hako_state_remove (root, id);
+      hako_state_forget_missing (root, id, local_error);
       /* As runc: --force on a container that does not exist succeeds. */
       if (force && g_error_matches (local_error, HAKO_ERROR, HAKO_ERROR_NOT_FOUND))
         return TRUE;
@@ -463,10 +461,11 @@ delete_locked (const char *root, const char *id, gboolean force, const HakoSpec 
       return FALSE;
     }
   status = hako_state_status (state);
-  if (status == HAKO_STATUS_RUNNING && !force)
+  if ((status == HAKO_STATUS_RUNNING || status == HAKO_STATUS_PAUSED) && !force)
     {
       g_set_error (error, HAKO_ERROR, HAKO_ERROR_FAILED,
-                   _("container \"%s\" is running: stop it first, or use delete --force"), id);
+                   _("container \"%s\" is %s: stop it first, or use delete --force"), id,
+                   hako_status_name (status));
       return FALSE;
     }
   if (status != HAKO_STATUS_STOPPED && state->pid > 0)
@@ -474,6 +473,8 @@ delete_locked (const char *root, const char *id, gboolean force, const HakoSpec 
       signal_pid_namespace (state, SIGKILL);
       if (hako_process_start_time (state->pid) == state->pid_start)
         kill (state->pid, SIGKILL);
+      if (status == HAKO_STATUS_PAUSED)
+        hako_container_thaw (state);
       if (!wait_gone (state, error))
         return FALSE;
     }
@@ -506,68 +507,12 @@ hako_container_delete (const char *root, const char *id, gboolean force, GError 
   return delete_container (root, id, force, NULL, error);
 }
 
-static volatile sig_atomic_t forwarded_pid;
-
-static void
-forward_signal (int signal_number)
-{
-  if (forwarded_pid > 0)
-    kill (forwarded_pid, signal_number);
-}
-
-/* With a terminal, SIGWINCH is the relay's: it resizes the pty, which
- * signals the container's foreground process group itself. */
-static void
-forward_signals (pid_t pid, gboolean terminal)
-{
-  static const int signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
-  struct sigaction action = { .sa_handler = forward_signal, .sa_flags = SA_RESTART };
-
-  forwarded_pid = pid;
-  for (gsize i = 0; i < G_N_ELEMENTS (signals); i++)
-    if (!(terminal && signals[i] == SIGWINCH))
-      sigaction (signals[i], &action, NULL);
-}
-
-/* The exit status of the container process, reaped as its subreaper:
- * its own, or 128+N when signal N ended it. */
-static int
-wait_exit_status (pid_t pid, GError **error)
-{
-  int status;
-  pid_t reaped;
-
-  do
-    {
-      reaped = waitpid (-1, &status, 0);
-      if (reaped < 0 && errno != EINTR)
-        {
-          hako_error_set_errno (error, errno, _("cannot wait for the container process"));
-          return -1;
-        }
-    }
-  while (reaped != pid);
-  return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
-}
-
 /* After create: the pty master when the container has a terminal, else -1. */
 static gboolean
 receive_terminal (const HakoSpec *spec, int console_fd, int *master_fd, GError **error)
 {
   *master_fd = -1;
   return !spec->process->terminal || hako_terminal_receive_master (console_fd, master_fd, error);
-}
-
-/* Waits for the container, relaying its terminal first if it has one. */
-static int
-wait_container (const HakoState *state, int master_fd, GError **error)
-{
-  g_autoptr (GError) relay_error = NULL;
-
-  forward_signals (state->pid, master_fd >= 0);
-  if (master_fd >= 0 && !hako_terminal_relay (master_fd, state->pid, &relay_error))
-    hako_log_warning ("%s", relay_error->message);
-  return wait_exit_status (state->pid, error);
 }
 
 int
@@ -608,8 +553,7 @@ hako_container_run (const HakoCreateOptions *options, gboolean detach, GError **
     }
   if (detach)
     return 0;
-  exit_status = wait_container (state, master_fd, error);
-  forwarded_pid = 0;
+  exit_status = hako_foreground_wait (state->pid, master_fd, error);
   if (!delete_container (options->root, options->id, TRUE, spec, exit_status < 0 ? NULL : error))
     return -1;
   return exit_status;

@@ -3,7 +3,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -102,4 +104,17 @@ hako_remove_tree (const char *path)
       hako_remove_tree (child);
     }
   rmdir (path);
+}
+
+void
+hako_fd_mark_cloexec_from (int first)
+{
+  struct rlimit nofile;
+
+  if (syscall (SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+    return;
+  if (getrlimit (RLIMIT_NOFILE, &nofile) < 0 || nofile.rlim_cur > 1 << 20)
+    nofile.rlim_cur = 1 << 20;
+  for (rlim_t fd = first; fd < nofile.rlim_cur; fd++)
+    fcntl ((int) fd, F_SETFD, FD_CLOEXEC);
 }

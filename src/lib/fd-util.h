@@ -19,6 +19,12 @@ gboolean hako_file_replace (const char *path, const char *contents, gssize lengt
  * following symlinks. Best effort: what cannot be removed stays. */
 void hako_remove_tree (const char *path);
 
+/* In a child before exec (async-signal-safe): every fd from FIRST on
+ * closes on exec, so nothing of the runtime reaches the payload; without
+ * close_range (an old kernel, or a seccomp profile refusing it) one by one
+ * up to RLIMIT_NOFILE. */
+void hako_fd_mark_cloexec_from (int first);
+
 /* An int fd closed at the end of its scope (GLib's g_autofd is 2.76). */
 static inline void
 hako_close_fd_p (int *fd)

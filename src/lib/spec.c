@@ -385,6 +385,31 @@ hako_spec_load_file (const char *path, GError **error)
   return load (contents, length, name, error);
 }
 
+gboolean
+hako_spec_load_process_file (HakoSpec *spec, const char *path, GError **error)
+{
+  g_autofree char *contents = NULL;
+  g_autofree char *name = g_path_get_basename (path);
+  g_autoptr (JsonNode) root = NULL;
+  HakoProcess *process = NULL;
+  JsonObject *object;
+  gsize length;
+
+  if (!g_file_get_contents (path, &contents, &length, error)
+      || !hako_json_parse_document (contents, length, name, &root, error))
+    return FALSE;
+  if (!hako_json_node_object (root, "", &object, error)
+      || !hako_spec_parse_process (object, "", &process, error))
+    {
+      hako_process_free (process);
+      g_prefix_error (error, "%s: ", path);
+      return FALSE;
+    }
+  hako_process_free (spec->process);
+  spec->process = process;
+  return TRUE;
+}
+
 /* process is OPTIONAL in config.md but "REQUIRED when start is called", and
  * create prepares exactly that start; root is REQUIRED on Linux. args is
  * OPTIONAL in the schema, yet config.md requires at least one entry on

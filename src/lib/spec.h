@@ -370,6 +370,10 @@ HakoSpec *hako_spec_load_file (const char *path, GError **error);
 void hako_spec_free (HakoSpec *spec);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HakoSpec, hako_spec_free)
 
+/* Replaces SPEC's process with the process object in the file at PATH
+ * (`exec --process`), parsed and checked as config.json's process is. */
+gboolean hako_spec_load_process_file (HakoSpec *spec, const char *path, GError **error);
+
 /* The checks that only apply when a container is created from the config
  * (process present, root present). */
 gboolean hako_spec_validate_for_create (const HakoSpec *spec, GError **error);

@@ -17,7 +17,7 @@
 #include "spec.h"
 #include "state.h"
 
-static const char *const status_names[] = { "creating", "created", "running", "stopped" };
+static const char *const status_names[] = { "creating", "created", "running", "stopped", "paused" };
 
 const char *
 hako_status_name (HakoStatus status)
@@ -285,6 +285,13 @@ hako_state_load (const char *root, const char *id, GError **error)
         state->recorded = HAKO_STATUS_RUNNING;
     }
   return g_steal_pointer (&state);
+}
+
+void
+hako_state_forget_missing (const char *root, const char *id, const GError *error)
+{
+  if (g_error_matches (error, HAKO_ERROR, HAKO_ERROR_NOT_FOUND))
+    hako_state_remove (root, id);
 }
 
 void

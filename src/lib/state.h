@@ -14,6 +14,9 @@ typedef enum
   HAKO_STATUS_CREATED,
   HAKO_STATUS_RUNNING,
   HAKO_STATUS_STOPPED,
+  /* Not in runtime.md's states (nor state-schema.json), but what runc's
+   * state and list show for a frozen container, and its clients expect. */
+  HAKO_STATUS_PAUSED,
 } HakoStatus;
 
 const char *hako_status_name (HakoStatus status);
@@ -58,6 +61,9 @@ gboolean hako_state_make_dir (const char *root, const char *id, GError **error);
 gboolean hako_state_save (const char *root, const HakoState *state, GError **error);
 /* NULL with HAKO_ERROR_NOT_FOUND when there is no such container. */
 HakoState *hako_state_load (const char *root, const char *id, GError **error);
+/* After hako_state_load failed with ERROR under the lock: when there is no
+ * such container, the lock file that taking the lock made goes too. */
+void hako_state_forget_missing (const char *root, const char *id, const GError *error);
 /* Removes ROOT/ID with everything in it, and its lock file. */
 void hako_state_remove (const char *root, const char *id);
 /* The ids under ROOT, sorted. */

@@ -5,7 +5,7 @@
 # unenforced by annotation.
 . "$HAKO_TESTS_SRCDIR/integration/tap.sh"
 . "$HAKO_TESTS_SRCDIR/integration/bundle.sh"
-plan 30
+plan 31
 root="$TEST_TMP/state"
 h () { run_hako "$@"; }
 hr () { local status=$1; shift; run_hako "$status" --root "$root" "$@"; }
@@ -21,7 +21,8 @@ if [ "$(id -u)" != 0 ] || [ ! -d /sys/fs/cgroup/memory ] || [ ! -d /sys/fs/cgrou
   for t in "limits land in /sys/fs/cgroup/CONTROLLER/PATH" "the container process is in them" \
     "devices: nothing but the rules and the default devices" "a cgroup namespace has the container's cgroup as its root" \
     "kill --all signals what is outside the pid namespace" "delete removes every directory create made" \
-    "a relative cgroupsPath is below hako's own cgroup" "pids.max stops a fork loop" \
+    "a relative cgroupsPath is below hako's own cgroup" "the same id under two state roots gets two cgroups" \
+    "pids.max stops a fork loop" \
     "a failing createRuntime hook leaves no cgroup" "an unmounted controller is named by JSON path" \
     "... and leaves no cgroup" "unified settings on cgroup v1 are refused" \
     "the systemd slice:prefix:name form is refused by cgroupfs"; do
@@ -61,6 +62,18 @@ else
   hr 0 create -b b c2
   ok "a relative cgroupsPath is below hako's own cgroup" test -f "/sys/fs/cgroup/memory${own%/}/hako-test-$$/rel/memory.limit_in_bytes"
   hr 0 delete --force c2
+
+  # Without cgroupsPath: the id, and the state root's hash under a root
+  # other than the default, so the same id in two roots is two cgroups.
+  set_config b "c['linux'].pop('cgroupsPath', None)"
+  hr 0 create -b b same
+  run_hako 0 --root "$TEST_TMP/other" create -b b same
+  ok "the same id under two state roots gets two cgroups" sh -c "
+    a=\$(sed -n 's/^[0-9]*:memory://p' /proc/\$(cat '$root/same/state.json' | '${PYTHON3:-python3}' -c 'import json,sys; print(json.load(sys.stdin)[\"pid\"])')/cgroup)
+    b=\$(sed -n 's/^[0-9]*:memory://p' /proc/\$(cat '$TEST_TMP/other/same/state.json' | '${PYTHON3:-python3}' -c 'import json,sys; print(json.load(sys.stdin)[\"pid\"])')/cgroup)
+    [ \"\$a\" != \"\$b\" ] && case \"\$a\" in */same-????????) ;; *) exit 1 ;; esac"
+  hr 0 delete --force same
+  run_hako 0 --root "$TEST_TMP/other" delete --force same
 
   ok "pids.max stops a fork loop" sh -c "'$HAKO' --root '$root' run -b fork c3 >out 2>err; grep -q 'fork' err && ! grep -q 'forked all' out"
 

@@ -4,7 +4,7 @@
 # state, kill, delete, list, and their errors.
 . "$HAKO_TESTS_SRCDIR/integration/tap.sh"
 . "$HAKO_TESTS_SRCDIR/integration/bundle.sh"
-plan 38
+plan 39
 if [ ! -x /bin/busybox ]; then
   for i in $(seq 35); do skip "lifecycle" "install busybox-static"; done
   exit 0
@@ -59,6 +59,7 @@ ok "state of a deleted container fails" hk 1 state c4
 ok "create; delete --force kills a created container" sh -c "'$HAKO' --root '$root' create --bundle b c5 && '$HAKO' --root '$root' delete --force c5 && [ -z \"\$('$HAKO' --root '$root' list -q)\" ]"
 ok "delete --force of a missing container succeeds" hk 0 delete --force nosuch
 ok "... leaving no lock file" test ! -e "$root/nosuch.lock"
+ok "neither do kill and start of a missing container" sh -c "! '$HAKO' --root '$root' kill nosuch 2>/dev/null && ! '$HAKO' --root '$root' start nosuch 2>/dev/null && [ ! -e '$root/nosuch.lock' ]"
 ok "an id with a slash is refused" hk 1 create --bundle b "../escape"
 ok "... naming runc's rule" output_has stderr "invalid container id"
 

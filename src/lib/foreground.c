@@ -1,0 +1,67 @@
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include "error.h"
+#include "foreground.h"
+#include "i18n.h"
+#include "log.h"
+#include "terminal.h"
+
+static volatile sig_atomic_t forwarded_pid;
+
+static void
+forward_signal (int signal_number)
+{
+  if (forwarded_pid > 0)
+    kill (forwarded_pid, signal_number);
+}
+
+/* With a terminal, SIGWINCH is the relay's: it resizes the pty, which
+ * signals the container's foreground process group itself. */
+static void
+forward_signals (pid_t pid, gboolean terminal)
+{
+  static const int signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
+  struct sigaction action = { .sa_handler = forward_signal, .sa_flags = SA_RESTART };
+
+  forwarded_pid = pid;
+  for (gsize i = 0; i < G_N_ELEMENTS (signals); i++)
+    if (!(terminal && signals[i] == SIGWINCH))
+      sigaction (signals[i], &action, NULL);
+}
+
+static int
+wait_exit_status (pid_t pid, GError **error)
+{
+  int status;
+  pid_t reaped;
+
+  do
+    {
+      reaped = waitpid (-1, &status, 0);
+      if (reaped < 0 && errno != EINTR)
+        {
+          hako_error_set_errno (error, errno, _("cannot wait for the container process"));
+          return -1;
+        }
+    }
+  while (reaped != pid);
+  return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
+}
+
+int
+hako_foreground_wait (pid_t pid, int master_fd, GError **error)
+{
+  g_autoptr (GError) relay_error = NULL;
+  int exit_status;
+
+  forward_signals (pid, master_fd >= 0);
+  if (master_fd >= 0 && !hako_terminal_relay (master_fd, pid, &relay_error))
+    hako_log_warning ("%s", relay_error->message);
+  exit_status = wait_exit_status (pid, error);
+  forwarded_pid = 0;
+  return exit_status;
+}

@@ -1,0 +1,15 @@
+/* Waiting in the foreground for a process the runtime started in a
+ * container (`run`, `exec`): signals forwarded to it, its terminal relayed,
+ * its exit status returned. */
+#pragma once
+
+#include <glib.h>
+#include <sys/types.h>
+
+/* Forwards SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 (and, without
+ * a terminal, SIGWINCH) to PID, relays MASTER_FD (when >= 0) with
+ * hako_terminal_relay, then reaps PID, which must be a child or, with
+ * PR_SET_CHILD_SUBREAPER, a descendant (other descendants reaped on the way
+ * are dropped). Returns its exit status, or 128+N when signal N ended it;
+ * -1 with ERROR set. Forwarding stops on return. */
+int hako_foreground_wait (pid_t pid, int master_fd, GError **error);
