@@ -89,11 +89,11 @@ prepare_network (HakoSpec *spec, gpointer data, GError **error)
          && (net->config->mode != HAKO_NET_SLIRP || hako_net_files_provide (spec, net->state_dir, error));
 }
 
-/* SPEC_OUT (may be NULL): the parsed config, for `run` to start and delete
- * with, instead of parsing the saved copy again. */
+/* SPEC_OUT and STATE_OUT (may be NULL): the parsed config and the state,
+ * for `run` to start and delete with, instead of reading them again. */
 static gboolean
 create_locked (const HakoCreateOptions *options, int offered_console_fd, int lock_fd,
-               HakoSpec **spec_out, GError **error)
+               HakoSpec **spec_out, HakoState **state_out, GError **error)
 {
   g_autoptr (HakoSetup) setup = NULL;
   g_autoptr (HakoState) state = g_new0 (HakoState, 1);
@@ -166,6 +166,8 @@ create_locked (const HakoCreateOptions *options, int offered_console_fd, int loc
     }
   if (spec_out)
     *spec_out = hako_setup_steal_spec (setup);
+  if (state_out)
+    *state_out = g_steal_pointer (&state);
   return TRUE;
 }
 
@@ -180,9 +182,10 @@ lock_container (const char *root, const char *id, GError **error)
 
 /* OFFERED_CONSOLE_FD: a foreground run's console socket, used when the
  * config asks for a terminal (-1: none). */
+/* LOCK_OUT (may be NULL): the container's lock, kept held for the caller. */
 static gboolean
 create_container (const HakoCreateOptions *options, int offered_console_fd, HakoSpec **spec_out,
-                  GError **error)
+                  HakoState **state_out, int *lock_out, GError **error)
 {
   int lock_fd = lock_container (options->root, options->id, error);
   g_autofree char *dir = NULL;
@@ -199,18 +202,21 @@ create_container (const HakoCreateOptions *options, int offered_console_fd, Hako
       close (lock_fd);
       return FALSE;
     }
-  ok = create_locked (options, offered_console_fd, lock_fd, spec_out, error);
+  ok = create_locked (options, offered_console_fd, lock_fd, spec_out, state_out, error);
   /* A container that never came to be leaves nothing, not even its lock file. */
   if (!ok)
     hako_state_remove (options->root, options->id);
-  close (lock_fd);
+  if (ok && lock_out)
+    *lock_out = lock_fd;
+  else
+    close (lock_fd);
   return ok;
 }
 
 gboolean
 hako_container_create (const HakoCreateOptions *options, GError **error)
 {
-  return create_container (options, -1, NULL, error);
+  return create_container (options, -1, NULL, NULL, NULL, error);
 }
 
 static gboolean
@@ -260,28 +266,15 @@ release_container_process (const char *root, const HakoState *state, const HakoS
 
 /* SPEC: the container's config when the caller has it, else NULL to read
  * the saved copy. STATE_OUT (may be NULL): the state once running. */
+/* The start of a created container whose lock the caller holds. */
 static gboolean
-start_locked (const char *root, const char *id, const HakoSpec *spec, HakoState **state_out,
-              GError **error)
+start_created (const char *root, HakoState *state, const HakoSpec *spec, GError **error)
 {
-  g_autoptr (HakoState) state = hako_state_load (root, id, error);
-  g_autoptr (HakoSpec) saved_spec = NULL;
   g_autofree char *dir = NULL, *socket_path = NULL, *json = NULL;
-  HakoStatus status;
 
-  if (state == NULL)
-    {
-      hako_state_forget_missing (root, id, error ? *error : NULL);
-      return FALSE;
-    }
-  status = hako_state_status (state);
-  if (status != HAKO_STATUS_CREATED)
-    return wrong_status (state, status, "start", error);
-  if (spec == NULL && (spec = saved_spec = load_saved_config (root, id, error)) == NULL)
-    return FALSE;
   if (!release_container_process (root, state, spec, error))
     return FALSE;
-  dir = hako_state_dir (root, id);
+  dir = hako_state_dir (root, state->id);
   socket_path = g_build_filename (dir, HAKO_EXEC_SOCKET, NULL);
   unlink (socket_path);
   state->recorded = HAKO_STATUS_RUNNING;
@@ -297,29 +290,38 @@ start_locked (const char *root, const char *id, const HakoSpec *spec, HakoState 
       kill (state->pid, SIGKILL);
       return FALSE;
     }
-  if (state_out)
-    *state_out = g_steal_pointer (&state);
   return TRUE;
 }
 
 static gboolean
-start_container (const char *root, const char *id, const HakoSpec *spec, HakoState **state_out,
-                 GError **error)
+start_locked (const char *root, const char *id, GError **error)
+{
+  g_autoptr (HakoState) state = hako_state_load (root, id, error);
+  g_autoptr (HakoSpec) spec = NULL;
+  HakoStatus status;
+
+  if (state == NULL)
+    {
+      hako_state_forget_missing (root, id, error ? *error : NULL);
+      return FALSE;
+    }
+  status = hako_state_status (state);
+  if (status != HAKO_STATUS_CREATED)
+    return wrong_status (state, status, "start", error);
+  return (spec = load_saved_config (root, id, error)) != NULL && start_created (root, state, spec, error);
+}
+
+gboolean
+hako_container_start (const char *root, const char *id, GError **error)
 {
   int lock_fd = lock_container (root, id, error);
   gboolean ok;
 
   if (lock_fd < 0)
     return FALSE;
-  ok = start_locked (root, id, spec, state_out, error);
+  ok = start_locked (root, id, error);
   close (lock_fd);
   return ok;
-}
-
-gboolean
-hako_container_start (const char *root, const char *id, GError **error)
-{
-  return start_container (root, id, NULL, NULL, error);
 }
 
 int
@@ -522,6 +524,7 @@ hako_container_run (const HakoCreateOptions *options, gboolean detach, GError **
   g_autoptr (HakoSpec) spec = NULL;
   int console[2] = { -1, -1 };
   hako_autofd int master_fd = -1;
+  int lock_fd = -1;
   gboolean ok;
   int exit_status;
 
@@ -533,20 +536,20 @@ hako_container_run (const HakoCreateOptions *options, gboolean detach, GError **
     }
   if (!detach && !options->console_socket && !hako_terminal_socketpair (console, error))
     return -1;
-  ok = create_container (options, console[1], &spec, error);
+  /* The lock stays held from create to start: nothing comes between. */
+  ok = create_container (options, console[1], &spec, &state, &lock_fd, error);
   if (console[1] >= 0)
     close (console[1]);
   ok = ok && (console[0] < 0 || receive_terminal (spec, console[0], &master_fd, error));
   if (console[0] >= 0)
     close (console[0]);
-  if (!ok)
-    {
-      delete_container (options->root, options->id, TRUE, spec, NULL);
-      return -1;
-    }
   /* Only now: an ignored signal would stay ignored in the payload's exec. */
-  signal (SIGPIPE, SIG_IGN);
-  if (!start_container (options->root, options->id, spec, &state, error))
+  if (ok)
+    signal (SIGPIPE, SIG_IGN);
+  ok = ok && start_created (options->root, state, spec, error);
+  if (lock_fd >= 0)
+    close (lock_fd);
+  if (!ok)
     {
       delete_container (options->root, options->id, TRUE, spec, NULL);
       return -1;
