@@ -33,6 +33,7 @@ hako_cli_parse_create (const char *command, const char *summary, const GOptionEn
     { "allow-host-loopback", 0, 0, G_OPTION_ARG_NONE, &args->allow_host_loopback, N_("Let the container reach the host's loopback at 10.0.2.2"), NULL },
     { "dns", 0, 0, G_OPTION_ARG_STRING, &args->dns, N_("Forward the container's DNS queries to 10.0.2.3 to this server (default: the host's first nameserver)"), N_("IP[:PORT]") },
     { "publish", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &args->publish, N_("Forward a host port to the container (repeatable)"), N_("[HOSTIP:]HOSTPORT:CTRPORT[/tcp|/udp]") },
+    { "overlay", 0, 0, G_OPTION_ARG_NONE, &args->overlay, N_("Mount the rootfs through fuse-overlayfs, writes kept per container (default: the annotation org.hako.rootfs)"), NULL },
     { NULL },
   };
   const char *id;
@@ -47,6 +48,7 @@ hako_cli_parse_create (const char *command, const char *summary, const GOptionEn
                                   .pid_file = args->pid_file, .no_pivot = args->no_pivot,
                                   .no_new_keyring = args->no_new_keyring,
                                   .preserve_fds = args->preserve_fds,
+                                  .overlay = args->overlay,
                                   .console_socket = args->console_socket,
                                   .cgroup_manager = global->systemd_cgroup ? "systemd" : global->cgroup_manager,
                                   .net = { .network = args->network, .mtu = args->mtu,

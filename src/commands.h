@@ -50,6 +50,7 @@ typedef struct
   gboolean allow_host_loopback;
   char **publish;
   char *dns;
+  gboolean overlay;
 } HakoCliCreateArgs;
 
 void hako_cli_create_args_clear (HakoCliCreateArgs *args);
