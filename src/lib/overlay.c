@@ -181,21 +181,51 @@ hako_overlay_id_shift (const HakoIdMappings *mappings, guint32 owner)
   return g_string_free (out, FALSE);
 }
 
-static gboolean
-make_storage (HakoOverlay *overlay, const char *state_dir, GError **error)
+/* The host id of container 0 under MAPPINGS, or -1. */
+static gint64
+host_root_id (const HakoIdMappings *mappings)
 {
-  static const char *const dirs[] = { "upper", "work", "merged" };
+  for (guint i = 0; i < mappings->n; i++)
+    if (mappings->items[i].container_id == 0)
+      return mappings->items[i].host_id;
+  return -1;
+}
+
+static gboolean
+storage_error (const char *dir, GError **error)
+{
+  return hako_error_set_errno (error, errno,
+                               _("cannot create the overlay's storage directory %s: make it writable, or point XDG_DATA_HOME (rootless) elsewhere"),
+                               dir);
+}
+
+/* As real root, the storage belongs to the container's root (whom the
+ * mappings may make any host id), and the directories above it only let
+ * it through; rootless, the caller owns it, and the container's root can
+ * reach it as long as the caller is mapped. */
+static gboolean
+make_storage (HakoOverlay *overlay, const char *state_dir, const HakoUsernsMappings *mappings,
+              GError **error)
+{
+  static const char *const dirs[] = { "", "upper", "work", "merged" };
   g_autofree char *link = g_build_filename (state_dir, STORAGE_LINK, NULL);
+  g_autofree char *parent = g_path_get_dirname (overlay->storage);
+  g_autofree char *grandparent = g_path_get_dirname (parent);
+  gboolean host_root = geteuid () == 0;
+  gint64 uid = host_root && mappings ? host_root_id (&mappings->uids) : -1;
+  gint64 gid = host_root && mappings ? host_root_id (&mappings->gids) : -1;
 
   /* A container of the same id that was never deleted left it: stale. */
   hako_remove_tree (overlay->storage);
+  if (g_mkdir_with_parents (parent, 0700) < 0
+      || (host_root && (chmod (grandparent, 0711) < 0 || chmod (parent, 0711) < 0)))
+    return storage_error (parent, error);
   for (gsize i = 0; i < G_N_ELEMENTS (dirs); i++)
     {
       g_autofree char *dir = g_build_filename (overlay->storage, dirs[i], NULL);
-      if (g_mkdir_with_parents (dir, 0700) < 0)
-        return hako_error_set_errno (error, errno,
-                                     _("cannot create the overlay's storage directory %s: make it writable, or point XDG_DATA_HOME (rootless) elsewhere"),
-                                     dir);
+      if ((mkdir (dir, 0700) < 0 && errno != EEXIST)
+          || ((uid >= 0 || gid >= 0) && chown (dir, (uid_t) uid, (gid_t) gid) < 0))
+        return storage_error (dir, error);
     }
   /* Recorded before anything can fail later, so that removing the state removes it. */
   if (symlink (overlay->storage, link) < 0)
@@ -238,7 +268,7 @@ hako_overlay_prepare (HakoOverlay *overlay, const char *state_dir,
 {
   g_autofree char *options = NULL;
 
-  if (!make_storage (overlay, state_dir, error) || (options = mount_options (overlay, mappings, error)) == NULL)
+  if (!make_storage (overlay, state_dir, mappings, error) || (options = mount_options (overlay, mappings, error)) == NULL)
     return FALSE;
   overlay->log = g_build_filename (state_dir, "overlay.log", NULL);
   overlay->log_fd = open (overlay->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
