@@ -208,6 +208,7 @@ make_storage (HakoOverlay *overlay, const char *state_dir, const HakoUsernsMappi
               GError **error)
 {
   static const char *const dirs[] = { "", "upper", "work", "merged" };
+  struct stat lower;
   g_autofree char *link = g_build_filename (state_dir, STORAGE_LINK, NULL);
   g_autofree char *parent = g_path_get_dirname (overlay->storage);
   g_autofree char *grandparent = g_path_get_dirname (parent);
@@ -215,6 +216,15 @@ make_storage (HakoOverlay *overlay, const char *state_dir, const HakoUsernsMappi
   gint64 uid = host_root && mappings ? host_root_id (&mappings->uids) : -1;
   gint64 gid = host_root && mappings ? host_root_id (&mappings->gids) : -1;
 
+  if (stat (overlay->rootfs, &lower) < 0)
+    return hako_error_set_errno (error, errno, "root.path %s", overlay->rootfs);
+  if (!host_root && mappings && !container_id_of (&mappings->uids, geteuid (), &(guint32){ 0 }))
+    {
+      g_set_error (error, HAKO_ERROR, HAKO_ERROR_CONFIG,
+                   _("config.json: the overlay's storage in %s belongs to uid %u, which linux.uidMappings leaves unmapped, so the container's fuse-overlayfs could not reach it: map it (e.g. {\"containerID\": 1, \"hostID\": %u, \"size\": 1}), or set annotations.%s to bind"),
+                   overlay->storage, (guint) geteuid (), (guint) geteuid (), HAKO_ANNOTATION_ROOTFS);
+      return FALSE;
+    }
   /* A container of the same id that was never deleted left it: stale. */
   hako_remove_tree (overlay->storage);
   if (g_mkdir_with_parents (parent, 0700) < 0
@@ -225,6 +235,10 @@ make_storage (HakoOverlay *overlay, const char *state_dir, const HakoUsernsMappi
       g_autofree char *dir = g_build_filename (overlay->storage, dirs[i], NULL);
       if ((mkdir (dir, 0700) < 0 && errno != EEXIST)
           || ((uid >= 0 || gid >= 0) && chown (dir, (uid_t) uid, (gid_t) gid) < 0))
+        return storage_error (dir, error);
+      /* The merged tree's / has the upper dir's mode: the rootfs's own, or
+       * only the container's root could walk into it. */
+      if (g_str_equal (dirs[i], "upper") && chmod (dir, lower.st_mode & 07777) < 0)
         return storage_error (dir, error);
     }
   /* Recorded before anything can fail later, so that removing the state removes it. */

@@ -7,9 +7,9 @@
 # the errors before the payload starts.
 . "$HAKO_TESTS_SRCDIR/integration/tap.sh"
 . "$HAKO_TESTS_SRCDIR/integration/bundle.sh"
-plan 45
+plan 47
 if ! command -v fuse-overlayfs >/dev/null || [ ! -x /bin/busybox ]; then
-  for i in $(seq 45); do skip "overlay" "install fuse-overlayfs and busybox-static"; done
+  for i in $(seq 47); do skip "overlay" "install fuse-overlayfs and busybox-static"; done
   exit 0
 fi
 root="$TEST_TMP/state"
@@ -108,6 +108,13 @@ elif [ -n "$sub" ]; then
   chown -R "$(id -u):$(id -g)" b/rootfs
 else
   for i in 1 2 3; do skip "id shifting" "no /etc/subuid range for $(id -un)"; done
+fi
+if [ "$(id -u)" != 0 ] && [ -n "$sub" ]; then
+  set_config b "c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': $sub, 'size': 1}]; c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': $sub, 'size': 1}]"
+  ok "a rootless container that leaves the caller unmapped is refused" hk 1 run --bundle b ${p}p
+  ok "... saying what to map" output_has stderr "which linux.uidMappings leaves unmapped"
+else
+  for i in 1 2; do skip "caller unmapped" "as root the storage belongs to the container's root"; done
 fi
 set_config b "c['linux'].pop('uidMappings', None); c['linux'].pop('gidMappings', None)"
 
