@@ -57,11 +57,11 @@ hako_overlay_wanted (const HakoSpec *spec, gboolean requested, gboolean *wanted,
 }
 
 /* Rootless, under $XDG_DATA_HOME (not the tmpfs runtime directory: an
- * upper dir can grow large); as root, /var/lib. */
+ * upper dir can grow large); as root of the host, /var/lib. */
 static char *
 storage_root (void)
 {
-  if (geteuid () == 0)
+  if (hako_userns_is_host_root ())
     return g_strdup ("/var/lib/hako/overlay");
   return g_build_filename (g_get_user_data_dir (), "hako", "overlay", NULL);
 }
@@ -204,20 +204,17 @@ storage_error (const char *dir, GError **error)
  * it through; rootless, the caller owns it, and the container's root can
  * reach it as long as the caller is mapped. */
 static gboolean
-make_storage (HakoOverlay *overlay, const char *state_dir, const HakoUsernsMappings *mappings,
-              GError **error)
+make_storage (HakoOverlay *overlay, const char *state_dir, const struct stat *lower,
+              const HakoUsernsMappings *mappings, GError **error)
 {
   static const char *const dirs[] = { "", "upper", "work", "merged" };
-  struct stat lower;
   g_autofree char *link = g_build_filename (state_dir, STORAGE_LINK, NULL);
   g_autofree char *parent = g_path_get_dirname (overlay->storage);
   g_autofree char *grandparent = g_path_get_dirname (parent);
-  gboolean host_root = geteuid () == 0;
+  gboolean host_root = hako_userns_is_host_root ();
   gint64 uid = host_root && mappings ? host_root_id (&mappings->uids) : -1;
   gint64 gid = host_root && mappings ? host_root_id (&mappings->gids) : -1;
 
-  if (stat (overlay->rootfs, &lower) < 0)
-    return hako_error_set_errno (error, errno, "root.path %s", overlay->rootfs);
   if (!host_root && mappings && !container_id_of (&mappings->uids, geteuid (), &(guint32){ 0 }))
     {
       g_set_error (error, HAKO_ERROR, HAKO_ERROR_CONFIG,
@@ -238,7 +235,7 @@ make_storage (HakoOverlay *overlay, const char *state_dir, const HakoUsernsMappi
         return storage_error (dir, error);
       /* The merged tree's / has the upper dir's mode: the rootfs's own, or
        * only the container's root could walk into it. */
-      if (g_str_equal (dirs[i], "upper") && chmod (dir, lower.st_mode & 07777) < 0)
+      if (g_str_equal (dirs[i], "upper") && chmod (dir, lower->st_mode & 07777) < 0)
         return storage_error (dir, error);
     }
   /* Recorded before anything can fail later, so that removing the state removes it. */
@@ -249,25 +246,17 @@ make_storage (HakoOverlay *overlay, const char *state_dir, const HakoUsernsMappi
 
 /* The -o value. The ids: see hako_overlay_id_shift. */
 static char *
-mount_options (const HakoOverlay *overlay, const HakoUsernsMappings *mappings, GError **error)
+mount_options (const HakoOverlay *overlay, const struct stat *lower, const HakoUsernsMappings *mappings)
 {
   GString *out = g_string_new ("lowerdir=");
-  struct stat st;
-
-  if (stat (overlay->rootfs, &st) < 0)
-    {
-      g_string_free (out, TRUE);
-      hako_error_set_errno (error, errno, "root.path %s", overlay->rootfs);
-      return NULL;
-    }
   /* An upper dir even with root.readonly: the mount plan creates mount
    * points in the rootfs, which the plan's last step makes read-only. */
   g_string_append_printf (out, "%s,upperdir=%s/upper,workdir=%s/work", overlay->rootfs, overlay->storage,
                           overlay->storage);
   if (mappings)
     {
-      g_autofree char *uids = hako_overlay_id_shift (&mappings->uids, st.st_uid);
-      g_autofree char *gids = hako_overlay_id_shift (&mappings->gids, st.st_gid);
+      g_autofree char *uids = hako_overlay_id_shift (&mappings->uids, lower->st_uid);
+      g_autofree char *gids = hako_overlay_id_shift (&mappings->gids, lower->st_gid);
       if (uids)
         g_string_append_printf (out, ",uidmapping=%s", uids);
       if (gids)
@@ -281,9 +270,13 @@ hako_overlay_prepare (HakoOverlay *overlay, const char *state_dir,
                       const HakoUsernsMappings *mappings, GError **error)
 {
   g_autofree char *options = NULL;
+  struct stat lower;
 
-  if (!make_storage (overlay, state_dir, mappings, error) || (options = mount_options (overlay, mappings, error)) == NULL)
+  if (stat (overlay->rootfs, &lower) < 0)
+    return hako_error_set_errno (error, errno, "root.path %s", overlay->rootfs);
+  if (!make_storage (overlay, state_dir, &lower, mappings, error))
     return FALSE;
+  options = mount_options (overlay, &lower, mappings);
   overlay->log = g_build_filename (state_dir, "overlay.log", NULL);
   overlay->log_fd = open (overlay->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (overlay->log_fd < 0)
