@@ -33,6 +33,8 @@ c["process"]["terminal"] = False
 # crun's and runc's specs give no network: neither does hako's here (the
 # slirp helper's start is bench/net.sh's business).
 c.setdefault("annotations", {})["org.hako.network"] = "none"
+# Nor an overlay rootfs (bench/overlay.sh measures that).
+c["annotations"]["org.hako.rootfs"] = "bind"
 json.dump(c, open(sys.argv[1], "w"))
 PY
   done

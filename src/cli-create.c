@@ -37,6 +37,7 @@ hako_cli_parse_create (const char *command, const char *summary, const GOptionEn
     { "outbound-addr", 0, 0, G_OPTION_ARG_STRING_ARRAY, &args->outbound_addr, N_("Make the container's outbound connections from this address of the host (an IPv4 and an IPv6 one at most)"), N_("IP") },
     { "outbound-if", 0, 0, G_OPTION_ARG_STRING, &args->outbound_if, N_("Make the container's outbound connections from the addresses of this host interface"), N_("NAME") },
     { "publish", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &args->publish, N_("Forward a host port to the container (repeatable)"), N_("[HOSTIP:]HOSTPORT:CTRPORT[/tcp|/udp]") },
+    { "overlay", 0, 0, G_OPTION_ARG_NONE, &args->overlay, N_("Mount the rootfs through fuse-overlayfs, writes kept per container (default: the annotation org.hako.rootfs)"), NULL },
     { NULL },
   };
   const char *id;
@@ -51,6 +52,7 @@ hako_cli_parse_create (const char *command, const char *summary, const GOptionEn
                                   .pid_file = args->pid_file, .no_pivot = args->no_pivot,
                                   .no_new_keyring = args->no_new_keyring,
                                   .preserve_fds = args->preserve_fds,
+                                  .overlay = args->overlay,
                                   .console_socket = args->console_socket,
                                   .cgroup_manager = global->systemd_cgroup ? "systemd" : global->cgroup_manager,
                                   .net = { .network = args->network, .mtu = args->mtu,

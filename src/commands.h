@@ -52,6 +52,7 @@ typedef struct
   char *dns;
   char **outbound_addr;
   char *outbound_if;
+  gboolean overlay;
 } HakoCliCreateArgs;
 
 void hako_cli_create_args_clear (HakoCliCreateArgs *args);

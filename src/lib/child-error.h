@@ -18,6 +18,7 @@ typedef enum
   HAKO_CHILD_STAGE_TERMINAL,   /* the new pseudo-terminal, see HakoTerminalStep */
   HAKO_CHILD_STAGE_SECCOMP,    /* loading linux.seccomp, see seccomp-filter.h */
   HAKO_CHILD_STAGE_NETWORK,    /* tap0 and its addresses, see net-tap.h */
+  HAKO_CHILD_STAGE_OVERLAY,    /* fuse-overlayfs for the rootfs, see overlay.h */
 } HakoChildStage;
 
 typedef struct

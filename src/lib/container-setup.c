@@ -26,6 +26,7 @@
 #include "mount.h"
 #include "mount-idmap.h"
 #include "namespaces.h"
+#include "overlay.h"
 #include "process.h"
 #include "seccomp-filter.h"
 #include "terminal.h"
@@ -65,6 +66,7 @@ struct HakoSetup
   int passed_fds;     /* fds from 3 on that the payload keeps (LISTEN_FDS + --preserve-fds) */
   HakoCgroup *cgroup; /* NULL without a cgroup manager */
   int userns_fd, netns_fd; /* the container process's, for the network (see net-tap.h) */
+  HakoOverlay *overlay; /* NULL: root.path bound as it is */
 };
 
 /* ---- in the children: async-signal-safe only ---- */
@@ -192,7 +194,9 @@ run_container_process (HakoSetup *setup)
   if (setup->keyring_name && syscall (SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, setup->keyring_name) < 0
       && errno != ENOSYS)
     child_fail_errno (setup, HAKO_CHILD_STAGE_SYNC, STEP_KEYRING);
-  if (hako_mount_plan_apply (setup->mounts, before_pivot, setup, &error) < 0
+  /* Before the mount plan binds its merged tree as the rootfs. */
+  if ((setup->overlay && hako_overlay_mount (setup->overlay, &error) < 0)
+      || hako_mount_plan_apply (setup->mounts, before_pivot, setup, &error) < 0
       || (setup->console_fd >= 0
           && hako_terminal_setup_child (setup->console_fd,
                                         setup->has_console_size ? &setup->console_size : NULL,
@@ -308,6 +312,8 @@ describe_child_error (const HakoSetup *setup, const HakoChildError *error)
       return hako_namespace_plan_describe_error (&setup->namespaces, error);
     case HAKO_CHILD_STAGE_MOUNT:
       return hako_mount_plan_describe_error (setup->mounts, error);
+    case HAKO_CHILD_STAGE_OVERLAY:
+      return hako_overlay_describe_error (setup->overlay, error);
     case HAKO_CHILD_STAGE_TERMINAL:
       return hako_terminal_describe_error (error);
     case HAKO_CHILD_STAGE_SECCOMP:
@@ -486,6 +492,27 @@ setup_console (HakoSetup *setup, const HakoSetupOptions *options, GError **error
   return TRUE;
 }
 
+/* The overlay rootfs, when the config or --overlay asks for it. */
+static gboolean
+setup_overlay (HakoSetup *setup, const HakoSetupOptions *options, HakoMountPlanOptions *mount_options,
+               GError **error)
+{
+  g_autofree char *rootfs = NULL;
+  gboolean wanted;
+
+  if (!hako_overlay_wanted (setup->spec, options->overlay, &wanted, error))
+    return FALSE;
+  /* Without root.path the mount plan says what is missing. */
+  if (!wanted || setup->spec->root->path == NULL)
+    return TRUE;
+  rootfs = g_canonicalize_filename (setup->spec->root->path, options->bundle);
+  setup->overlay = hako_overlay_new (setup->spec, options->id, rootfs, error);
+  if (setup->overlay == NULL)
+    return FALSE;
+  mount_options->rootfs_source = hako_overlay_get_merged (setup->overlay);
+  return TRUE;
+}
+
 HakoSetup *
 hako_setup_new (const char *config, gsize config_len, const HakoSetupOptions *options,
                 GError **error)
@@ -527,6 +554,8 @@ hako_setup_new (const char *config, gsize config_len, const HakoSetupOptions *op
                             && linux_->namespaces[HAKO_NS_NETWORK].path == NULL;
   mount_options.new_cgroupns = linux_ && linux_->namespaces[HAKO_NS_CGROUP].present;
   mount_options.no_pivot = options->no_pivot;
+  if (!setup_overlay (setup, options, &mount_options, error))
+    return NULL;
   setup->mounts = hako_mount_plan_new (setup->spec, options->bundle, &mount_options, error);
   if (setup->mounts == NULL)
     return NULL;
@@ -561,6 +590,7 @@ hako_setup_free (HakoSetup *setup)
   g_clear_pointer (&setup->process, hako_process_plan_free);
   g_clear_pointer (&setup->seccomp, hako_seccomp_plan_free);
   g_clear_pointer (&setup->cgroup, hako_cgroup_free);
+  g_clear_pointer (&setup->overlay, hako_overlay_free);
   g_free (setup->rootfs);
   g_free (setup->state_dir);
   g_free (setup->keyring_name);
@@ -772,6 +802,9 @@ hako_setup_spawn (HakoSetup *setup, const char *root, HakoState *state, int lock
 
   if ((hako_namespace_plan_new_user (&setup->namespaces)
        && !choose_mappings (setup->spec, &mappings, error))
+      || (setup->overlay
+          && !hako_overlay_prepare (setup->overlay, setup->state_dir,
+                                    hako_namespace_plan_new_user (&setup->namespaces) ? &mappings : NULL, error))
       || !hako_mount_plan_make_device_nodes (setup->mounts, error)
       /* Before the fork: the setup inherits them. */
       || !hako_mount_plan_open_idmapped (setup->mounts, setup->namespaces.join_fds[HAKO_NS_USER],

@@ -37,6 +37,7 @@ typedef struct
   int console_fd;        /* where the pty master of process.terminal goes, or -1 */
   gboolean console_offered; /* console_fd is a foreground run's, for a terminal if any */
   const char *cgroup_manager; /* --cgroup-manager, or NULL for the default */
+  gboolean overlay;           /* --overlay: the rootfs through fuse-overlayfs (see overlay.h) */
   /* Called with the validated config before any plan is made from it
    * (may be NULL): the network's, which adds mounts. */
   gboolean (*prepare_spec) (HakoSpec *spec, gpointer data, GError **error);

@@ -120,6 +120,7 @@ create_locked (const HakoCreateOptions *options, int offered_console_fd, int loc
                                       .console_fd = console_fd >= 0 ? console_fd : offered_console_fd,
                                       .console_offered = console_fd < 0,
                                       .cgroup_manager = options->cgroup_manager,
+                                      .overlay = options->overlay,
                                       .prepare_spec = prepare_network,
                                       .prepare_data = &net_preparation };
   setup = hako_setup_new (config, config_len, &setup_options, error);

@@ -18,6 +18,7 @@ typedef struct
   guint preserve_fds;
   const char *console_socket; /* --console-socket PATH, for process.terminal */
   const char *cgroup_manager; /* --cgroup-manager (systemd for --systemd-cgroup), or NULL */
+  gboolean overlay;           /* --overlay */
   HakoNetRequest net;         /* --network, -p... */
 } HakoCreateOptions;
 

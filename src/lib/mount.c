@@ -501,7 +501,7 @@ add_root_start (PlanBuilder *b, const char *rootfs, unsigned long propagation)
 
   step->propagation = MS_REC | (propagation == MS_SLAVE ? MS_SLAVE : MS_PRIVATE);
   step = add_step (b, HAKO_MOUNT_STEP_ROOTFS_BIND, root_label (rootfs), "/");
-  step->source = g_strdup (rootfs);
+  step->source = g_strdup (b->options->rootfs_source ? b->options->rootfs_source : rootfs);
   step->flags = MS_BIND | MS_REC;
 }
 

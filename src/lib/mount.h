@@ -44,6 +44,9 @@ typedef struct
    * linux.devices for the container to bind: mknod is refused inside the
    * container's user namespace. NULL: bind the host's own node. */
   const char *device_dir;
+  /* What is bound as the rootfs instead of root.path (the overlay's merged
+   * tree, see overlay.h), or NULL. */
+  const char *rootfs_source;
 } HakoMountPlanOptions;
 
 typedef enum

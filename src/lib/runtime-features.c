@@ -6,6 +6,7 @@
 #include "runtime-features.h"
 #include "mount-options.h"
 #include "net-config.h"
+#include "overlay.h"
 #include "seccomp-names.h"
 #include "spec.h"
 #include "unsupported.h"
@@ -159,6 +160,8 @@ add_annotations (JsonBuilder *builder)
   json_builder_add_string_value (builder, "true|false");
   json_builder_set_member_name (builder, HAKO_ANNOTATION_NETWORK_OUTBOUND);
   json_builder_add_string_value (builder, "IP[,IP]|INTERFACE");
+  json_builder_set_member_name (builder, HAKO_ANNOTATION_ROOTFS);
+  json_builder_add_string_value (builder, "overlay|bind");
   json_builder_end_object (builder);
 }
 

@@ -10,6 +10,8 @@ id="events-$$"
 hk () { local status=$1; shift; run_hako "$status" --root "$root" "$@"; }
 py () { "${PYTHON3:-python3}" -c "$@"; }
 make_bundle b '["sh", "-c", "sleep 305 & sleep 306"]'
+# A plain rootfs: an overlay's fuse-overlayfs daemon would be one more pid.
+set_config b "c['annotations']['org.hako.rootfs'] = 'bind'"
 set_config b "c['linux']['resources'] = {'memory': {'limit': 67108864}, 'pids': {'limit': 40}}"
 
 ok "a duration that is not one is refused" sh -c "! '$HAKO' --root '$root' events --interval soon x 2>err && grep -q 'duration' err"

@@ -18,6 +18,8 @@ make_bundle b '["sleep", "1000"]'
 # its file lands in the rootfs.
 set_config b "
 c['root']['readonly'] = False
+# What the hooks and the payload write is looked for in the bundle's rootfs.
+c['annotations']['org.hako.rootfs'] = 'bind'
 def hook(dest): return [{'path': '/bin/sh', 'args': ['sh', '-c', '/bin/cat > ' + dest]}]
 c['hooks'] = {k: hook('$out/' + k + '.json') for k in ('prestart', 'createRuntime', 'createContainer', 'poststart', 'poststop')}
 c['hooks']['startContainer'] = hook('/startContainer.json')

@@ -116,7 +116,7 @@ ok "... and what the container's root writes there is the host's root's" owner r
 set_config b "c['process']['args'] = ['sleep', '1000']"
 hk 0 run --detach --bundle b holder
 holder=$("${PYTHON3:-python3}" -c "import json,sys; print(json.load(open(sys.argv[1]))['pid'])" "$root/holder/state.json")
-set_config b "c['process']['args'] = ['stat', '-c', '%u:%g', '/data/f']; c['linux']['namespaces'] = [{'type': t} for t in ('pid', 'mount', 'ipc', 'uts')] + [{'type': 'user', 'path': '/proc/$holder/ns/user'}]; del c['linux']['uidMappings'], c['linux']['gidMappings']; c['annotations'].pop('org.hako.network', None)"
+set_config b "c['process']['args'] = ['stat', '-c', '%u:%g', '/data/f']; c['linux']['namespaces'] = [{'type': t} for t in ('pid', 'mount', 'ipc', 'uts')] + [{'type': 'user', 'path': '/proc/$holder/ns/user'}]; del c['linux']['uidMappings'], c['linux']['gidMappings']; c['annotations'].pop('org.hako.network', None); c['annotations']['org.hako.rootfs'] = 'bind'"
 ok "a container joining a user namespace by path idmaps with its mapping" shows joined "0:0"
 hk 0 delete --force holder
 

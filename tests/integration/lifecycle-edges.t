@@ -108,7 +108,8 @@ fi
 
 # Id mapping errors say what to do (rootless; root writes any map itself).
 cp base.json b/config.json
-set_config b "c['process']['args'] = ['true']"
+# (The plain rootfs: without PATH, fuse-overlayfs would be missing first.)
+set_config b "c['process']['args'] = ['true']; c['annotations']['org.hako.rootfs'] = 'bind'"
 if [ "$(id -u)" = 0 ]; then
   skip "newuidmap missing names the package" "root writes the maps directly"
   skip "a mapping outside the subordinate ranges is refused by newuidmap" "root may map any id"

@@ -27,9 +27,9 @@ ok "... on stderr, marked as debug" output_has stderr "hako: debug: create dbg: 
 set_config b "c['process']['args'] = ['sh', '-c', 'exit 7']"
 ok "run exits with the container's status" hk 7 run --bundle b c2
 # Outside a pid namespace of its own (whose pid 1 ignores its own SIGKILL),
-# and so without a proc mount of its own.
+# and so without a proc mount of its own (nor the overlay rootfs, which needs one).
 cp b/config.json config.saved
-set_config b "c['process']['args'] = ['sh', '-c', 'kill -9 \$\$']; c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'pid']; c['mounts'] = [m for m in c['mounts'] if m['type'] != 'proc']"
+set_config b "c['annotations']['org.hako.rootfs'] = 'bind'; c['process']['args'] = ['sh', '-c', 'kill -9 \$\$']; c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'pid']; c['mounts'] = [m for m in c['mounts'] if m['type'] != 'proc']"
 ok "run exits with 128+N when signal N kills the container" hk 137 run --bundle b c3
 cp config.saved b/config.json
 

@@ -53,7 +53,10 @@ ok "... read-only" output_has stdout "read-only"
 if [ "$(id -u)" = 0 ]; then sub=100000; else sub=$(awk -F: -v u="$(id -un)" '$1 == u { print $2; exit }' /etc/subuid); fi
 in_container "['cat', '/etc/resolv.conf']"
 chmod 755 "$TEST_TMP" # (the rootfs it must reach; the state root stays 0700)
-set_config b "c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': $sub, 'size': 1}]; c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': $sub, 'size': 1}]"
+# (The bundle's rootfs as it is: an overlay's storage would be out of that root's reach;
+# and that root may not create the mount points in the host's /etc.)
+touch b/rootfs/etc/resolv.conf b/rootfs/etc/hosts
+set_config b "c['annotations']['org.hako.rootfs'] = 'bind'; c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': $sub, 'size': 1}]; c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': $sub, 'size': 1}]"
 ok "... also to a container whose root is a subordinate id" sh -c "'$HAKO' --root '$root' run --bundle b subroot | grep -q 'nameserver 10.0.2.3'"
 # (Where the rootfs lacks them, the mount plan makes empty mountpoints, as for any bind.)
 ok "... and nothing is written into the bundle's rootfs" sh -c "[ ! -s b/rootfs/etc/resolv.conf ] && [ ! -s b/rootfs/etc/hosts ]"

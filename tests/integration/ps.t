@@ -8,6 +8,9 @@ root="$TEST_TMP/state"
 id="ps-$$"
 hk () { local status=$1; shift; run_hako "$status" --root "$root" "$@"; }
 make_bundle b '["sleep", "301"]'
+# A plain rootfs: an overlay's fuse-overlayfs daemon is one more process in
+# the container's pid namespace, which would change the counts below.
+set_config b "c['annotations']['org.hako.rootfs'] = 'bind'"
 hk 0 run -d --bundle b "$id" || echo "# could not start the container: $(cat "$TEST_TMP/stderr")"
 hk 0 state "$id"
 container_pid=$(sed -n 's/^ *"pid" *: *\([0-9]*\).*/\1/p' "$TEST_TMP/stdout")

@@ -1,0 +1,80 @@
+#!/bin/sh
+# The overlay rootfs (issue 5). Start cost: rootless `run` of /bin/true,
+# ROUNDS rounds (default 50), a plain bundle and the same bundle through
+# fuse-overlayfs alternately; target: the overlay at most +3 ms (median).
+# File I/O (bench/overlay-io.sh: untar 10k files, stat the tree 5 times,
+# write and read back MB MiB, default 256): in a container on the overlay,
+# in a container on a plain writable bundle, in a plain host directory, and
+# on kernel overlayfs in a user namespace (unshare -Urm, mount -t overlay).
+. "$(dirname "$0")/common.sh"
+ROUNDS=${ROUNDS:-50}
+MB=${MB:-256}
+
+if [ "${1:-}" != --inner ]; then
+  work=$(mktemp -d /tmp/hako-bench.XXXXXX)
+  chmod 755 "$work"
+  chown "$BENCH_USER" "$work"
+  in_bench_namespace sh "$0" --inner "$work" "$HAKO" "$ROUNDS" "$MB" "$(cd "$(dirname "$0")" && pwd)/overlay-io.sh"
+  rm -rf "$work"
+  exit 0
+fi
+
+work=$2 HAKO=$3 ROUNDS=$4 MB=$5 io=$6
+export XDG_DATA_HOME="$work/data"
+make_bundles "$work" >/dev/null
+cp -a "$work/hako-ranges" "$work/overlay"
+python3 - "$work/hako-ranges/config.json" "$work/overlay/config.json" <<'PY'
+import json, sys
+for path, rootfs in zip(sys.argv[1:], ("bind", "overlay")):
+    c = json.load(open(path))
+    c["annotations"]["org.hako.rootfs"] = rootfs
+    json.dump(c, open(path, "w"))
+PY
+
+# ---- start cost ----
+for i in $(seq "$ROUNDS"); do
+  for kind in hako-ranges overlay; do
+    start=$(date +%s%N)
+    "$HAKO" --root "$work/state" run --bundle "$work/$kind" "s$i" >/dev/null 2>"$work/err" </dev/null \
+      || { echo "$kind failed:"; cat "$work/err"; exit 1; }
+    end=$(date +%s%N)
+    echo $(( (end - start) / 1000 )) >> "$work/$kind.us"
+  done
+done
+plain=$(median < "$work/hako-ranges.us")
+overlay=$(median < "$work/overlay.us")
+printf 'start, median (ms): plain %.2f, overlay %.2f, difference %+.2f (target <= +3)\n' \
+  "$(echo "$plain / 1000" | bc -l)" "$(echo "$overlay / 1000" | bc -l)" "$(echo "($overlay - $plain) / 1000" | bc -l)"
+
+# ---- file I/O ----
+mkdir -p "$work/files"
+for i in $(seq 10000); do echo "file $i" > "$work/files/f$i"; done
+for kind in hako-ranges overlay; do
+  busybox tar -cf "$work/$kind/rootfs/files.tar" -C "$work/files" .
+  cp "$io" "$work/$kind/rootfs/io.sh"
+  python3 - "$work/$kind/config.json" "$MB" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["root"]["readonly"] = False
+c["process"]["args"] = ["/bin/sh", "/io.sh", "/work", "/files.tar", sys.argv[2]]
+json.dump(c, open(sys.argv[1], "w"))
+PY
+done
+"$HAKO" --root "$work/state" run --bundle "$work/overlay" io >"$work/io.overlay"
+"$HAKO" --root "$work/state" run --bundle "$work/hako-ranges" io >"$work/io.bundle"
+mkdir -p "$work/plain"
+sh "$io" "$work/plain" "$work/overlay/rootfs/files.tar" "$MB" >"$work/io.plain"
+mkdir -p "$work/kovl/lower" "$work/kovl/upper" "$work/kovl/work" "$work/kovl/merged"
+cp "$work/overlay/rootfs/files.tar" "$work/kovl/lower/"
+unshare -Urm sh -c 'mount -t overlay overlay -o "lowerdir=$1/lower,upperdir=$1/upper,workdir=$1/work" "$1/merged" && sh "$2" "$1/merged" "$1/merged/files.tar" "$3"' \
+  sh "$work/kovl" "$io" "$MB" >"$work/io.kovl"
+printf '%-8s %14s %14s %14s %14s %10s %10s\n' step "fuse-overlay" "plain bundle" "host dir" "kernel ovl" "fuse/dir" "fuse/kovl"
+for step in untar stat5 write read; do
+  f=$(awk -v s=$step '$1 == s { print $2 }' "$work/io.overlay")
+  b=$(awk -v s=$step '$1 == s { print $2 }' "$work/io.bundle")
+  p=$(awk -v s=$step '$1 == s { print $2 }' "$work/io.plain")
+  k=$(awk -v s=$step '$1 == s { print $2 }' "$work/io.kovl")
+  printf '%-8s %12.2fs %12.2fs %12.2fs %12.2fs %10.2f %10.2f\n' "$step" "$(echo "$f/100" | bc -l)" \
+    "$(echo "$b/100" | bc -l)" "$(echo "$p/100" | bc -l)" "$(echo "$k/100" | bc -l)" \
+    "$(echo "$f/($p+0.5)" | bc -l)" "$(echo "$f/($k+0.5)" | bc -l)"
+done

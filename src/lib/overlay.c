@@ -1,0 +1,383 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "fd-util.h"
+#include "i18n.h"
+#include "overlay.h"
+
+#define FUSE_DEVICE "/dev/fuse"
+/* The name of the storage directory's symlink in the state directory. */
+#define STORAGE_LINK "overlay"
+
+/* What failed in the container process (HakoChildError.step). */
+enum
+{
+  STEP_SHARE, /* the mount point made a shared mount; saved_errno is errno */
+  STEP_SPAWN, /* fork or execve; saved_errno is errno */
+  STEP_EXIT,  /* fuse-overlayfs failed; saved_errno is its wait status */
+};
+
+struct HakoOverlay
+{
+  char *program;  /* absolute path of fuse-overlayfs */
+  char *rootfs;   /* the lowerdir */
+  char *storage;  /* the container's storage directory */
+  char *merged;   /* STORAGE/merged, the mount point */
+  char *log;      /* fuse-overlayfs's messages, in the state directory */
+  int log_fd;     /* open for its stderr, or -1 */
+  char **argv, **envp;
+};
+
+gboolean
+hako_overlay_wanted (const HakoSpec *spec, gboolean requested, gboolean *wanted, GError **error)
+{
+  const char *value = spec->annotations ? g_hash_table_lookup (spec->annotations, HAKO_ANNOTATION_ROOTFS) : NULL;
+
+  *wanted = requested;
+  if (value == NULL || requested)
+    return TRUE;
+  if (!g_str_equal (value, "overlay") && !g_str_equal (value, "bind"))
+    {
+      g_set_error (error, HAKO_ERROR, HAKO_ERROR_CONFIG,
+                   _("config.json: annotations.%s: unknown value \"%s\": use overlay or bind"),
+                   HAKO_ANNOTATION_ROOTFS, value);
+      return FALSE;
+    }
+  *wanted = g_str_equal (value, "overlay");
+  return TRUE;
+}
+
+/* Rootless, under $XDG_DATA_HOME (not the tmpfs runtime directory: an
+ * upper dir can grow large); as root of the host, /var/lib. */
+static char *
+storage_root (void)
+{
+  if (hako_userns_is_host_root ())
+    return g_strdup ("/var/lib/hako/overlay");
+  return g_build_filename (g_get_user_data_dir (), "hako", "overlay", NULL);
+}
+
+static gboolean
+has_own_pid_namespace (const HakoSpec *spec)
+{
+  return spec->linux_ && spec->linux_->namespaces[HAKO_NS_PID].present
+         && spec->linux_->namespaces[HAKO_NS_PID].path == NULL;
+}
+
+HakoOverlay *
+hako_overlay_new (const HakoSpec *spec, const char *id, const char *rootfs, GError **error)
+{
+  g_autoptr (HakoOverlay) overlay = g_new0 (HakoOverlay, 1);
+  g_autofree char *root = storage_root ();
+  hako_autofd int fuse_fd = -1;
+
+  if (!has_own_pid_namespace (spec))
+    {
+      g_set_error (error, HAKO_ERROR, HAKO_ERROR_CONFIG,
+                   _("config.json: the overlay rootfs needs a pid namespace of the container's own, which ends its fuse-overlayfs daemon with it: add {\"type\": \"pid\"} to linux.namespaces, or set annotations.%s to bind"),
+                   HAKO_ANNOTATION_ROOTFS);
+      return NULL;
+    }
+  overlay->program = g_find_program_in_path ("fuse-overlayfs");
+  if (overlay->program == NULL)
+    {
+      g_set_error (error, HAKO_ERROR, HAKO_ERROR_FAILED,
+                   _("the overlay rootfs needs fuse-overlayfs, which is not in PATH: install it (Debian: apt install %s), or set annotations.%s to bind"),
+                   HAKO_OVERLAY_PACKAGE, HAKO_ANNOTATION_ROOTFS);
+      return NULL;
+    }
+  fuse_fd = open (FUSE_DEVICE, O_RDWR | O_CLOEXEC);
+  if (fuse_fd < 0)
+    {
+      hako_error_set_errno (error, errno,
+                            _("the overlay rootfs needs %s (modprobe fuse; the device must be readable and writable by the caller, mode 0666)"),
+                            FUSE_DEVICE);
+      return NULL;
+    }
+  overlay->rootfs = g_strdup (rootfs);
+  overlay->log_fd = -1;
+  overlay->storage = g_build_filename (root, id, NULL);
+  overlay->merged = g_build_filename (overlay->storage, "merged", NULL);
+  return g_steal_pointer (&overlay);
+}
+
+void
+hako_overlay_free (HakoOverlay *overlay)
+{
+  if (overlay == NULL)
+    return;
+  g_free (overlay->program);
+  g_free (overlay->rootfs);
+  g_free (overlay->storage);
+  g_free (overlay->merged);
+  g_free (overlay->log);
+  if (overlay->log_fd >= 0)
+    close (overlay->log_fd);
+  g_strfreev (overlay->argv);
+  g_strfreev (overlay->envp);
+  g_free (overlay);
+}
+
+const char *
+hako_overlay_get_merged (const HakoOverlay *overlay)
+{
+  return overlay->merged;
+}
+
+/* The highest container id MAPPINGS cover, plus one. */
+static guint64
+mapped_span (const HakoIdMappings *mappings)
+{
+  guint64 span = 0;
+
+  for (guint i = 0; i < mappings->n; i++)
+    span = MAX (span, (guint64) mappings->items[i].container_id + mappings->items[i].size);
+  return span;
+}
+
+static gboolean
+container_id_of (const HakoIdMappings *mappings, guint32 host, guint32 *out)
+{
+  for (guint i = 0; i < mappings->n; i++)
+    {
+      const HakoIdMapping *m = &mappings->items[i];
+      if (host >= m->host_id && (guint64) host < (guint64) m->host_id + m->size)
+        {
+          *out = m->container_id + (host - m->host_id);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* fuse-overlayfs takes ID:MAPPED:LEN triples: files stored (as its user
+ * namespace sees them) with MAPPED.. are shown as ID.. . Container id C,
+ * where the owner lands, and 0 swap places; the others stay as they are. */
+char *
+hako_overlay_id_shift (const HakoIdMappings *mappings, guint32 owner)
+{
+  GString *out;
+  guint32 c;
+  guint64 span = mapped_span (mappings);
+
+  if (!container_id_of (mappings, owner, &c) || c == 0)
+    return NULL;
+  out = g_string_new (NULL);
+  g_string_append_printf (out, "0:%u:1", c);
+  if (c > 1)
+    g_string_append_printf (out, ":1:1:%u", c - 1);
+  g_string_append_printf (out, ":%u:0:1", c);
+  if (span > (guint64) c + 1)
+    g_string_append_printf (out, ":%u:%u:%" G_GUINT64_FORMAT, c + 1, c + 1, span - c - 1);
+  return g_string_free (out, FALSE);
+}
+
+/* The host id of container 0 under MAPPINGS, or -1. */
+static gint64
+host_root_id (const HakoIdMappings *mappings)
+{
+  for (guint i = 0; i < mappings->n; i++)
+    if (mappings->items[i].container_id == 0)
+      return mappings->items[i].host_id;
+  return -1;
+}
+
+static gboolean
+storage_error (const char *dir, GError **error)
+{
+  return hako_error_set_errno (error, errno,
+                               _("cannot create the overlay's storage directory %s: make it writable, or point XDG_DATA_HOME (rootless) elsewhere"),
+                               dir);
+}
+
+/* As real root, the storage belongs to the container's root (whom the
+ * mappings may make any host id), and the directories above it only let
+ * it through; rootless, the caller owns it, and the container's root can
+ * reach it as long as the caller is mapped. */
+static gboolean
+make_storage (HakoOverlay *overlay, const char *state_dir, const struct stat *lower,
+              const HakoUsernsMappings *mappings, GError **error)
+{
+  static const char *const dirs[] = { "", "upper", "work", "merged" };
+  g_autofree char *link = g_build_filename (state_dir, STORAGE_LINK, NULL);
+  g_autofree char *parent = g_path_get_dirname (overlay->storage);
+  g_autofree char *grandparent = g_path_get_dirname (parent);
+  gboolean host_root = hako_userns_is_host_root ();
+  gint64 uid = host_root && mappings ? host_root_id (&mappings->uids) : -1;
+  gint64 gid = host_root && mappings ? host_root_id (&mappings->gids) : -1;
+
+  if (!host_root && mappings && !container_id_of (&mappings->uids, geteuid (), &(guint32){ 0 }))
+    {
+      g_set_error (error, HAKO_ERROR, HAKO_ERROR_CONFIG,
+                   _("config.json: the overlay's storage in %s belongs to uid %u, which linux.uidMappings leaves unmapped, so the container's fuse-overlayfs could not reach it: map it (e.g. {\"containerID\": 1, \"hostID\": %u, \"size\": 1}), or set annotations.%s to bind"),
+                   overlay->storage, (guint) geteuid (), (guint) geteuid (), HAKO_ANNOTATION_ROOTFS);
+      return FALSE;
+    }
+  /* A container of the same id that was never deleted left it: stale. */
+  hako_remove_tree (overlay->storage);
+  if (g_mkdir_with_parents (parent, 0700) < 0
+      || (host_root && (chmod (grandparent, 0711) < 0 || chmod (parent, 0711) < 0)))
+    return storage_error (parent, error);
+  for (gsize i = 0; i < G_N_ELEMENTS (dirs); i++)
+    {
+      g_autofree char *dir = g_build_filename (overlay->storage, dirs[i], NULL);
+      if ((mkdir (dir, 0700) < 0 && errno != EEXIST)
+          || ((uid >= 0 || gid >= 0) && chown (dir, (uid_t) uid, (gid_t) gid) < 0))
+        return storage_error (dir, error);
+      /* The merged tree's / has the upper dir's mode: the rootfs's own, or
+       * only the container's root could walk into it. */
+      if (g_str_equal (dirs[i], "upper") && chmod (dir, lower->st_mode & 07777) < 0)
+        return storage_error (dir, error);
+    }
+  /* Recorded before anything can fail later, so that removing the state removes it. */
+  if (symlink (overlay->storage, link) < 0)
+    return hako_error_set_errno (error, errno, _("cannot create %s"), link);
+  return TRUE;
+}
+
+/* The -o value. The ids: see hako_overlay_id_shift. */
+static char *
+mount_options (const HakoOverlay *overlay, const struct stat *lower, const HakoUsernsMappings *mappings)
+{
+  GString *out = g_string_new ("lowerdir=");
+  /* An upper dir even with root.readonly: the mount plan creates mount
+   * points in the rootfs, which the plan's last step makes read-only. */
+  g_string_append_printf (out, "%s,upperdir=%s/upper,workdir=%s/work", overlay->rootfs, overlay->storage,
+                          overlay->storage);
+  if (mappings)
+    {
+      g_autofree char *uids = hako_overlay_id_shift (&mappings->uids, lower->st_uid);
+      g_autofree char *gids = hako_overlay_id_shift (&mappings->gids, lower->st_gid);
+      if (uids)
+        g_string_append_printf (out, ",uidmapping=%s", uids);
+      if (gids)
+        g_string_append_printf (out, ",gidmapping=%s", gids);
+    }
+  return g_string_free (out, FALSE);
+}
+
+gboolean
+hako_overlay_prepare (HakoOverlay *overlay, const char *state_dir,
+                      const HakoUsernsMappings *mappings, GError **error)
+{
+  g_autofree char *options = NULL;
+  struct stat lower;
+
+  if (stat (overlay->rootfs, &lower) < 0)
+    return hako_error_set_errno (error, errno, "root.path %s", overlay->rootfs);
+  if (!make_storage (overlay, state_dir, &lower, mappings, error))
+    return FALSE;
+  options = mount_options (overlay, &lower, mappings);
+  overlay->log = g_build_filename (state_dir, "overlay.log", NULL);
+  overlay->log_fd = open (overlay->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (overlay->log_fd < 0)
+    return hako_error_set_errno (error, errno, _("cannot create %s"), overlay->log);
+  overlay->argv = g_new0 (char *, 5);
+  overlay->argv[0] = g_strdup (overlay->program);
+  overlay->argv[1] = g_strdup ("-o");
+  overlay->argv[2] = g_steal_pointer (&options);
+  overlay->argv[3] = g_strdup (overlay->merged);
+  /* Its daemon needs nothing of the caller's environment; fusermount3 is
+   * what it would look for in PATH. */
+  overlay->envp = g_new0 (char *, 2);
+  overlay->envp[0] = g_strdup ("PATH=/usr/sbin:/usr/bin:/sbin:/bin");
+  return TRUE;
+}
+
+/* ---- in the container process: async-signal-safe only ---- */
+
+int
+hako_overlay_mount (const HakoOverlay *overlay, HakoChildError *err)
+{
+  pid_t pid;
+  int status;
+
+  /* pivot_root moves the root of every process of the mount namespace
+   * that has the old one, and the daemon's paths (/proc/self/fd/N) would
+   * then lead through its own mount: it deadlocks. So it runs in a mount
+   * namespace of its own, and its mount reaches the container's through a
+   * shared mount point. */
+  if (mount (overlay->merged, overlay->merged, NULL, MS_BIND, NULL) < 0
+      || mount (NULL, overlay->merged, NULL, MS_SHARED, NULL) < 0)
+    return hako_child_fail (err, HAKO_CHILD_STAGE_OVERLAY, STEP_SHARE, errno);
+  pid = fork ();
+  if (pid < 0)
+    return hako_child_fail (err, HAKO_CHILD_STAGE_OVERLAY, STEP_SPAWN, errno);
+  if (pid == 0)
+    {
+      /* Its messages go to the log, for the runtime to quote on failure:
+       * on success they are noise ("unknown argument ignored"). */
+      if (dup2 (overlay->log_fd, STDOUT_FILENO) < 0 || dup2 (overlay->log_fd, STDERR_FILENO) < 0)
+        _exit (127);
+      /* The fds the payload is to get (--preserve-fds) are not the daemon's. */
+      syscall (SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+      if (unshare (CLONE_NEWNS) < 0)
+        _exit (126);
+      execve (overlay->argv[0], overlay->argv, overlay->envp);
+      _exit (127);
+    }
+  /* fuse-overlayfs returns once its daemon has the mount in place. */
+  while (waitpid (pid, &status, 0) < 0)
+    if (errno != EINTR)
+      return hako_child_fail (err, HAKO_CHILD_STAGE_OVERLAY, STEP_SPAWN, errno);
+  if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
+    return hako_child_fail (err, HAKO_CHILD_STAGE_OVERLAY, STEP_EXIT, status);
+  return 0;
+}
+
+/* ---- in the runtime ---- */
+
+/* fuse-overlayfs's last message, or its exit status. */
+static char *
+describe_exit (const HakoOverlay *overlay, int status)
+{
+  g_autofree char *log = NULL;
+  g_auto (GStrv) lines = NULL;
+  guint n;
+
+  if (g_file_get_contents (overlay->log, &log, NULL, NULL))
+    {
+      lines = g_strsplit (g_strstrip (log), "\n", -1);
+      n = g_strv_length (lines);
+      if (n > 0 && *lines[n - 1])
+        return g_strdup (lines[n - 1]);
+    }
+  if (WIFEXITED (status))
+    return g_strdup_printf (_("exit status %d"), WEXITSTATUS (status));
+  return g_strdup_printf (_("killed by signal %d"), WTERMSIG (status));
+}
+
+char *
+hako_overlay_describe_error (const HakoOverlay *overlay, const HakoChildError *err)
+{
+  g_autofree char *why = NULL;
+
+  if (err->step == STEP_SHARE)
+    return g_strdup_printf (_("cannot make %s a shared mount point for the overlay rootfs: %s"),
+                            overlay->merged, g_strerror (err->saved_errno));
+  if (err->step == STEP_SPAWN)
+    return g_strdup_printf (_("cannot run %s for the overlay rootfs: %s"), overlay->program,
+                            g_strerror (err->saved_errno));
+  why = describe_exit (overlay, err->saved_errno);
+  return g_strdup_printf (_("fuse-overlayfs could not mount the overlay rootfs (lowerdir %s, upper and work dirs in %s): %s"),
+                          overlay->rootfs, overlay->storage, why);
+}
+
+void
+hako_overlay_remove_storage (const char *state_dir)
+{
+  g_autofree char *link = g_build_filename (state_dir, STORAGE_LINK, NULL);
+  g_autofree char *storage = g_file_read_link (link, NULL);
+
+  if (storage)
+    hako_remove_tree (storage);
+}

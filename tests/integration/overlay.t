@@ -1,0 +1,148 @@
+#!/bin/sh
+# The rootfs through fuse-overlayfs (annotation org.hako.rootfs=overlay,
+# which `hako spec` writes, or --overlay): each container sees only its own
+# writes, the bundle stays byte-identical, root.readonly holds, a rootfs
+# owned by the caller is shifted to the container's root, the daemon dies
+# with the container, delete (also after SIGKILLs) leaves nothing behind, and
+# the errors before the payload starts.
+. "$HAKO_TESTS_SRCDIR/integration/tap.sh"
+. "$HAKO_TESTS_SRCDIR/integration/bundle.sh"
+plan 47
+if ! command -v fuse-overlayfs >/dev/null || [ ! -x /bin/busybox ]; then
+  for i in $(seq 47); do skip "overlay" "install fuse-overlayfs and busybox-static"; done
+  exit 0
+fi
+root="$TEST_TMP/state"
+hk () { local status=$1; shift; run_hako "$status" --root "$root" "$@"; }
+if [ "$(id -u)" = 0 ]; then storage=/var/lib/hako/overlay; else storage=${XDG_DATA_HOME:-$HOME/.local/share}/hako/overlay; fi
+# Container ids of this run only: the storage directory is per user, not per test.
+p=ovl$$
+tree_sum () { (cd b/rootfs && find . -printf '%p %m %u:%g %s\n' | sort && find . -type f -print0 | sort -z | xargs -0 sha256sum); }
+same_tree () { tree_sum | cmp -s - sum.before || { tree_sum | diff sum.before -; return 1; }; }
+# The brackets keep pgrep from matching the shell that runs it.
+daemon_pattern () { echo "[f]use-overlayfs .*$storage/$1/"; }
+daemons () { pgrep -f "$(daemon_pattern "$1")"; }
+no_daemon () { ! daemons "$1"; }
+pid_of () { sed -n 's/.*"pid": *\([0-9]*\).*/\1/p' "$root/$1/state.json"; }
+delete_gone () { "$HAKO" --root "$root" delete --force "$1" && wait_for gone "$1"; }
+# gone ID: no state, no storage, no daemon, nothing mounted on the host.
+gone () {
+  [ ! -e "$root/$1" ] || { echo "state of $1 left"; return 1; }
+  [ ! -e "$storage/$1" ] || { echo "storage of $1 left"; ls -laR "$storage/$1"; return 1; }
+  ! daemons "$1" || { echo "daemon of $1 left"; return 1; }
+  ! grep -q "$storage/$1" /proc/self/mountinfo || { echo "mounted on the host"; return 1; }
+}
+wait_for () { local i; for i in $(seq 200); do "$@" >/dev/null 2>&1 && return 0; sleep 0.05; done; "$@"; }
+stopped () { hk 0 state "$1" && grep -q '"status": "stopped"' "$TEST_TMP/stdout"; }
+
+make_bundle b
+set_config b "c['root']['readonly'] = False"
+ok "hako spec asks for the overlay" grep -q '"org.hako.rootfs": "overlay"' b/config.json
+ok "hako features lists the annotation" sh -c "'$HAKO' features | grep -q '\"org.hako.rootfs\" : \"overlay|bind\"'"
+tree_sum >sum.before
+
+# Two containers of one bundle at once: each writes a file of the same name
+# and reads back its own.
+set_config b "c['process']['args'] = ['sh', '-c', 'cat /proc/sys/kernel/random/uuid > /who; echo x >> /bin/busybox; sleep 1; cat /who; ls /mine-* 2>/dev/null; touch /mine-\$(cat /who)']"
+"$HAKO" --root "$root" run --bundle b ${p}a >out.a 2>err.a & pa=$!
+"$HAKO" --root "$root" run --bundle b ${p}b >out.b 2>err.b & pb=$!
+wait $pa; sa=$?; wait $pb; sb=$?
+ok "two containers of one bundle run at once" sh -c "[ $sa = 0 ] && [ $sb = 0 ] || { cat err.a err.b; false; }"
+ok "... each reads back its own write" sh -c "[ \$(wc -l <out.a) = 1 ] && [ \$(wc -l <out.b) = 1 ] && ! cmp -s out.a out.b || { cat out.a out.b; false; }"
+ok "the bundle's files are byte-identical afterwards" same_tree
+ok "... and run removed both containers' storage" sh -c "[ ! -e '$storage/${p}a' ] && [ ! -e '$storage/${p}b' ]"
+
+set_config b "c['process']['args'] = ['sleep', '1000']"
+ok "create with the overlay" hk 0 create --bundle b ${p}c
+ok "... the host sees nothing mounted" sh -c "! grep -q fuse-overlayfs /proc/self/mountinfo || ! grep -q '$storage/${p}c' /proc/self/mountinfo"
+ok "... the container sees its rootfs as fuse-overlayfs" grep -q ' / [^ ]* [^ ]* - fuse.fuse-overlayfs' "/proc/$(pid_of ${p}c)/mountinfo"
+ok "... its daemon runs" daemons ${p}c
+ok "... its upper dir is in the storage directory" test -d "$storage/${p}c/upper"
+ok "delete --force removes it all" hk 0 delete --force ${p}c
+ok "... no daemon, storage, state or mount left" wait_for gone ${p}c
+
+set_config b "c['process']['args'] = ['sh', '-c', 'echo hi > /f']"
+ok "the daemon ends with the container's processes" sh -c "'$HAKO' --root '$root' create --bundle b ${p}d && '$HAKO' --root '$root' start ${p}d"
+ok "... without delete" wait_for no_daemon ${p}d
+ok "... the write is in its upper dir" grep -qx hi "$storage/${p}d/upper/f"
+ok "... and delete removes it" hk 0 delete ${p}d
+ok "... leaving nothing" gone ${p}d
+
+set_config b "c['process']['args'] = ['sleep', '1000']"
+hk 0 create --bundle b ${p}e
+ok "after SIGKILL of the daemon" pkill -KILL -f "$(daemon_pattern ${p}e)"
+ok "... delete --force leaves nothing" delete_gone ${p}e
+hk 0 create --bundle b ${p}f && hk 0 start ${p}f
+ok "after SIGKILL of the payload" kill -KILL "$(pid_of ${p}f)"
+ok "... the daemon goes with it" wait_for no_daemon ${p}f
+ok "... delete --force leaves nothing" delete_gone ${p}f
+# The runtime killed at moments through create: before, while and after
+# the overlay is mounted.
+killed_ok=0
+for delay in 0.005 0.01 0.02 0.04 0.08 0.16; do
+  "$HAKO" --root "$root" create --bundle b ${p}g >/dev/null 2>&1 & pg=$!
+  sleep $delay
+  kill -KILL $pg 2>/dev/null
+  wait $pg 2>/dev/null
+  "$HAKO" --root "$root" delete --force ${p}g >/dev/null 2>&1
+  wait_for gone ${p}g >/dev/null 2>&1 || { echo "# left after SIGKILL at $delay s:"; gone ${p}g | sed 's/^/# /'; killed_ok=1; }
+done
+ok "after SIGKILL of the runtime during create, delete --force leaves nothing" [ $killed_ok = 0 ]
+
+set_config b "c['root']['readonly'] = True; c['process']['args'] = ['sh', '-c', 'touch /x']"
+ok "root.readonly gives a read-only overlay" hk 1 run --bundle b ${p}h
+ok "... the write is refused" output_has stderr "Read-only file system"
+
+# A rootfs owned by the caller, in a container whose root is a subordinate
+# id and where the caller is container 1: shown as owned by container 0.
+sub=$(awk -F: -v u="$(id -un)" '$1 == u { print $2; exit }' /etc/subuid)
+owner=$(id -u):$(id -g)
+if [ "$(id -u)" = 0 ]; then
+  for i in 1 2 3; do skip "id shifting" "a rootless caller's case: root's containers map root's files as they are"; done
+elif [ -n "$sub" ]; then
+  chown -R "$owner" b/rootfs
+  set_config b "c['root']['readonly'] = False; c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': $sub, 'size': 1}, {'containerID': 1, 'hostID': ${owner%:*}, 'size': 1}]; c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': $sub, 'size': 1}, {'containerID': 1, 'hostID': ${owner#*:}, 'size': 1}]; c['process']['args'] = ['sh', '-c', 'stat -c %u:%g /bin/busybox /etc; touch /etc/new; stat -c %u:%g /etc/new']"
+  ok "a rootfs owned by the caller, shifted to the container's root" hk 0 run --bundle b ${p}i
+  ok "... files and new files owned by container 0" sh -c "[ \"\$(sort -u '$TEST_TMP/stdout')\" = 0:0 ] || { cat '$TEST_TMP/stdout'; false; }"
+  ok "... without chown of the bundle" sh -c "[ \"\$(stat -c %u:%g b/rootfs/bin/busybox)\" = $owner ]"
+  chown -R "$(id -u):$(id -g)" b/rootfs
+else
+  for i in 1 2 3; do skip "id shifting" "no /etc/subuid range for $(id -un)"; done
+fi
+if [ "$(id -u)" != 0 ] && [ -n "$sub" ]; then
+  set_config b "c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': $sub, 'size': 1}]; c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': $sub, 'size': 1}]"
+  ok "a rootless container that leaves the caller unmapped is refused" hk 1 run --bundle b ${p}p
+  ok "... saying what to map" output_has stderr "which linux.uidMappings leaves unmapped"
+else
+  for i in 1 2; do skip "caller unmapped" "as root the storage belongs to the container's root"; done
+fi
+set_config b "c['linux'].pop('uidMappings', None); c['linux'].pop('gidMappings', None)"
+
+set_config b "c['process']['args'] = ['true']"
+mkdir -p nofuse
+for tool in newuidmap newgidmap; do ln -sf "$(command -v $tool)" nofuse/$tool; done
+ok "without fuse-overlayfs in PATH, run fails" sh -c "PATH='$TEST_TMP/nofuse' '$HAKO' --root '$root' run --bundle b ${p}j 2>'$TEST_TMP/stderr'; [ \$? = 1 ]"
+ok "... naming the Debian package" output_has stderr "apt install fuse-overlayfs"
+ok "... leaving nothing" gone ${p}j
+if [ "$(id -u)" = 0 ]; then
+  ok "with /dev/fuse unusable, run fails" sh -c "touch fuse.file && unshare -m sh -c \"mount --bind fuse.file /dev/fuse && mount -o remount,bind,ro /dev/fuse && '$HAKO' --root '$root' run --bundle b ${p}m\" 2>'$TEST_TMP/stderr'; [ \$? = 1 ]"
+  ok "... naming /dev/fuse and a fix" output_has stderr "the overlay rootfs needs /dev/fuse (modprobe fuse"
+  ok "... leaving nothing" gone ${p}m
+  ok "with the storage directory unwritable, run fails" sh -c "unshare -m sh -c \"mount --bind -o ro '$storage' '$storage' && '$HAKO' --root '$root' run --bundle b ${p}n\" 2>'$TEST_TMP/stderr'; [ \$? = 1 ]"
+else
+  for i in 1 2 3; do skip "/dev/fuse unusable" "covering /dev/fuse needs root's mount namespace"; done
+  ok "with the storage directory unwritable, run fails" sh -c "XDG_DATA_HOME=/etc/passwd '$HAKO' --root '$root' run --bundle b ${p}n 2>'$TEST_TMP/stderr'; [ \$? = 1 ]"
+fi
+ok "... naming the directory and a fix" output_has stderr "cannot create the overlay's storage directory"
+ok "... leaving nothing" gone ${p}n
+set_config b "c['annotations']['org.hako.rootfs'] = 'bind'; c['process']['args'] = ['sh', '-c', 'grep -c fuse /proc/self/mountinfo']"
+ok "annotation bind: the plain rootfs" hk 1 run --bundle b ${p}k
+ok "--overlay overrides it" hk 0 run --overlay --bundle b ${p}k
+set_config b "c['annotations']['org.hako.rootfs'] = 'overlay'; c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'pid']; c['mounts'] = [m for m in c['mounts'] if m['type'] != 'proc']"
+ok "the overlay without a pid namespace is refused" hk 1 run --bundle b ${p}o
+ok "... saying why and what to add" output_has stderr 'add {"type": "pid"} to linux.namespaces'
+ok "... leaving nothing" gone ${p}o
+set_config b "c['annotations']['org.hako.rootfs'] = 'bogus'"
+ok "an unknown annotation value is refused" hk 1 run --bundle b ${p}l
+ok "... naming it" output_has stderr 'annotations.org.hako.rootfs: unknown value "bogus"'
+done_testing
