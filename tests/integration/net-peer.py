@@ -7,7 +7,9 @@
   udp-ask HOST PORT TEXT        sends TEXT (retrying) and prints the answer
   serve PORT TEXT [close|reset] one TCP connection: sends TEXT, then closes or resets
   peer HOST PORT                connects (retrying), prints what it reads and how it ended
-  dns-server PORT NAME ADDR     answers A queries for NAME with ADDR ("peer": the asker's), for ever
+  dns-server [HOST:]PORT NAME ADDR
+                                answers A queries for NAME with ADDR ("peer": the asker's), for ever
+                                (HOST: 127.0.0.1 unless given)
   source-server PORT            on 127.0.0.1, TCP and UDP: tells each peer its address
                                 ("tcp:ADDR", then closes; "udp:ADDR"), for ever
 """
@@ -119,8 +121,9 @@ def cmd_peer(host, port):
 
 
 def cmd_dns_server(port, name, addr):
+    host, _, port = port.rpartition(":")
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind(("127.0.0.1", int(port)))
+        s.bind((host or "127.0.0.1", int(port)))
         while True:
             query, peer = s.recvfrom(512)
             qid, flags = struct.unpack("!HH", query[:4])

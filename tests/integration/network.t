@@ -8,7 +8,7 @@
 . "$HAKO_TESTS_SRCDIR/integration/tap.sh"
 . "$HAKO_TESTS_SRCDIR/integration/bundle.sh"
 . "$HAKO_TESTS_SRCDIR/integration/net-lib.sh"
-net_prologue network 116
+net_prologue network 120
 no_container () { ! "$HAKO" --root "$root" list -q | grep -qx "$1" && [ ! -e "$root/$1" ]; }
 helper_pid () { cut -d' ' -f1 "$root/$1/net-helper.pid"; }
 no_helper_for () { ! pgrep -f -- "_net-helper.*$1" >/dev/null; }
@@ -203,6 +203,18 @@ in_container "['nslookup', 'hako.test', '10.0.2.3']"
 ok "with --outbound-addr 127.0.0.2, the DNS relay asks from it too" hk 0 run --dns "127.0.0.1:$dns_port" --outbound-addr 127.0.0.2 --bundle b dns4
 ok "... as the server saw (it answers with the asker's address)" output_has stdout "Address: 127.0.0.2"
 kill $dns_server 2>/dev/null; wait $dns_server 2>/dev/null
+# The host's resolv.conf naming a local stub (systemd-resolved's
+# 127.0.0.53): the helper, on the host's side, asks it.
+if [ "$(id -u)" = 0 ]; then
+  "$py" "$peer" dns-server 127.0.0.53:53 stub.test 192.0.2.9 &
+  dns_server=$!
+  echo 'nameserver 127.0.0.53' > stub-resolv.conf
+  in_container "['nslookup', 'stub.test', '10.0.2.3']"
+  ok "a host resolv.conf naming the 127.0.0.53 stub is followed" sh -c "unshare -m sh -c \"mount --bind '$TEST_TMP/stub-resolv.conf' /etc/resolv.conf && exec '$HAKO' --root '$root' run --bundle b stub\" | grep -q 'Address: 192.0.2.9'"
+  kill $dns_server 2>/dev/null; wait $dns_server 2>/dev/null
+else
+  skip "a host resolv.conf naming the 127.0.0.53 stub is followed" "a server on 127.0.0.53:53 needs root"
+fi
 ok "a bad --dns is refused" hk 1 run --dns "127.0.0.1:x" --bundle b dns3
 ok "... naming the form" output_has stderr "--dns 127.0.0.1:x: expected IP or IP:PORT"
 
@@ -239,4 +251,11 @@ set_config b "c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if
 ok "slirp without a network namespace is refused" hk 1 run --bundle b nons
 ok "... naming linux.namespaces" output_has stderr 'add {"type": "network"} (without a path) to linux.namespaces'
 ok "... leaving nothing behind" no_container nons
+# No /dev/net/tun (hidden by a tmpfs in a user and mount namespace of the test's).
+cp config.base b/config.json
+set_config b "c['annotations']['org.hako.rootfs'] = 'bind'"
+ok "a missing /dev/net/tun is refused" sh -c "unshare -Urm sh -c 'mount -t tmpfs tmpfs /dev/net && exec \"\$0\" --root \"\$1\" run --bundle b notun' '$HAKO' '$root' 2>'$TEST_TMP/stderr'; [ \$? -ne 0 ]"
+ok "... naming the device and what to do" output_has stderr "network: cannot open /dev/net/tun: No such file or directory (load the tun module"
+nothing_of () { no_container "$1" && no_helper_for "$1"; }
+ok "... leaving nothing behind" nothing_of notun
 done_testing
