@@ -224,6 +224,10 @@ make_storage (HakoOverlay *overlay, const char *state_dir, const struct stat *lo
     }
   /* A container of the same id that was never deleted left it: stale. */
   hako_remove_tree (overlay->storage);
+  /* Recorded before the storage exists, so that removing the state removes
+   * it even after a runtime killed half-way through making it. */
+  if (symlink (overlay->storage, link) < 0)
+    return hako_error_set_errno (error, errno, _("cannot create %s"), link);
   if (g_mkdir_with_parents (parent, 0700) < 0
       || (host_root && (chmod (grandparent, 0711) < 0 || chmod (parent, 0711) < 0)))
     return storage_error (parent, error);
@@ -238,9 +242,6 @@ make_storage (HakoOverlay *overlay, const char *state_dir, const struct stat *lo
       if (g_str_equal (dirs[i], "upper") && chmod (dir, lower->st_mode & 07777) < 0)
         return storage_error (dir, error);
     }
-  /* Recorded before anything can fail later, so that removing the state removes it. */
-  if (symlink (overlay->storage, link) < 0)
-    return hako_error_set_errno (error, errno, _("cannot create %s"), link);
   return TRUE;
 }
 
