@@ -54,6 +54,7 @@ struct HakoSetup
   char *message; /* HAKO_STATE_MESSAGE_MAX bytes for state JSON, allocated before fork */
   int report_fd; /* children write HakoReports here */
   int control_fd; /* children read the maps signal and the state message here */
+  int runtime_fds[2]; /* the runtime's ends of those pipes, which children close */
   int lock_fd;
   int listen_fd; /* exec.sock, bound before the user namespace exists */
   gboolean host_root; /* the runtime is root of the initial user namespace */
@@ -213,6 +214,18 @@ run_container_process (HakoSetup *setup)
   wait_for_start_and_exec (setup, listen_fd);
 }
 
+/* A child's copies of the runtime's descriptors: an flock belongs to the
+ * open file, so a copy would hold the lock until exec; and with the
+ * runtime's ends of the pipes open, a runtime killed half-way would never
+ * be seen (EOF), leaving the child waiting for ever. */
+static void
+close_runtime_fds (const HakoSetup *setup)
+{
+  close (setup->lock_fd);
+  close (setup->runtime_fds[0]);
+  close (setup->runtime_fds[1]);
+}
+
 /* The first child: its own user namespace first, then the others. */
 static G_GNUC_NORETURN void
 run_first_child (HakoSetup *setup)
@@ -222,8 +235,7 @@ run_first_child (HakoSetup *setup)
   char byte;
   pid_t pid;
 
-  /* An flock belongs to the open file: a copy here would hold it until exec. */
-  close (setup->lock_fd);
+  close_runtime_fds (setup);
   /* Nothing of a setup may outlive a runtime killed half-way. */
   prctl (PR_SET_PDEATHSIG, SIGKILL);
   /* In its cgroup before anything else: a cgroup namespace made below then
@@ -282,7 +294,7 @@ run_cloned_child (HakoSetup *setup)
   HakoChildError error = { 0 };
   char byte;
 
-  close (setup->lock_fd);
+  close_runtime_fds (setup);
   if (read (setup->control_fd, &byte, 1) != 1)
     _exit (1); /* the runtime could not write the maps and reports why */
   if (hako_mount_plan_open_runtime_sources (setup->mounts, &error) < 0)
@@ -522,6 +534,7 @@ hako_setup_new (const char *config, gsize config_len, const HakoSetupOptions *op
   const HakoLinux *linux_;
 
   setup->report_fd = setup->control_fd = setup->lock_fd = setup->listen_fd = setup->console_fd = -1;
+  setup->runtime_fds[0] = setup->runtime_fds[1] = -1;
   setup->userns_fd = setup->netns_fd = -1;
   for (int kind = 0; kind < HAKO_NS_N_KINDS; kind++)
     setup->namespaces.join_fds[kind] = -1;
@@ -820,6 +833,8 @@ hako_setup_spawn (HakoSetup *setup, const char *root, HakoState *state, int lock
     }
   setup->report_fd = report_pipe[1];
   setup->control_fd = control_pipe[0];
+  setup->runtime_fds[0] = report_pipe[0];
+  setup->runtime_fds[1] = control_pipe[1];
   setup->lock_fd = lock_fd;
   cloned = clone_container_process (setup);
   first_child = cloned > 0 ? cloned : fork ();

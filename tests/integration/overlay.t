@@ -30,6 +30,7 @@ gone () {
   [ ! -e "$root/$1" ] || { echo "state of $1 left"; return 1; }
   [ ! -e "$storage/$1" ] || { echo "storage of $1 left"; ls -laR "$storage/$1"; return 1; }
   ! daemons "$1" || { echo "daemon of $1 left"; return 1; }
+  ! pgrep -f -- "--bundle b $1\$" >/dev/null || { echo "a process of $1 left"; return 1; }
   ! grep -q "$storage/$1" /proc/self/mountinfo || { echo "mounted on the host"; return 1; }
 }
 wait_for () { local i; for i in $(seq 200); do "$@" >/dev/null 2>&1 && return 0; sleep 0.05; done; "$@"; }
