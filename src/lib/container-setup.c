@@ -75,10 +75,7 @@ struct HakoSetup
 static G_GNUC_NORETURN void
 child_fail (const HakoSetup *setup, const HakoChildError *error)
 {
-  HakoReport r = { .kind = HAKO_REPORT_ERROR, .error = *error };
-
-  hako_report_write (setup->report_fd, &r);
-  _exit (1);
+  hako_report_failure_and_exit (setup->report_fd, error, 1);
 }
 
 static G_GNUC_NORETURN void

@@ -70,10 +70,7 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ExecPlan, exec_plan_clear)
 static G_GNUC_NORETURN void
 child_fail (const ExecPlan *plan, const HakoChildError *error)
 {
-  HakoReport r = { .kind = HAKO_REPORT_ERROR, .error = *error };
-
-  hako_report_write (plan->report_fd, &r);
-  _exit (127);
+  hako_report_failure_and_exit (plan->report_fd, error, 127);
 }
 
 /* Inside every namespace: the process itself. */

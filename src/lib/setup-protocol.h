@@ -41,6 +41,16 @@ hako_report_write (int fd, const HakoReport *report)
     ;
 }
 
+/* A setup child's end: ERROR reported to the runtime on FD, then _exit (STATUS). */
+static inline G_GNUC_NORETURN void
+hako_report_failure_and_exit (int fd, const HakoChildError *error, int status)
+{
+  HakoReport r = { .kind = HAKO_REPORT_ERROR, .error = *error };
+
+  hako_report_write (fd, &r);
+  _exit (status);
+}
+
 static inline int
 hako_read_exactly (int fd, void *buf, size_t len)
 {
