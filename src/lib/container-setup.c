@@ -21,6 +21,7 @@
 #include "fd-util.h"
 #include "hooks.h"
 #include "i18n.h"
+#include "listen-fds.h"
 #include "log.h"
 #include "lsm.h"
 #include "mount.h"
@@ -393,34 +394,6 @@ choose_mappings (const HakoSpec *spec, HakoUsernsMappings *out, GError **error)
   return TRUE;
 }
 
-/* systemd socket activation: LISTEN_FDS addressed to this process pass on,
- * renumbered for the container's pid 1. */
-static int
-listen_fds_for_container (HakoSpec *spec)
-{
-  const char *listen_pid = g_getenv ("LISTEN_PID");
-  const char *listen_fds = g_getenv ("LISTEN_FDS");
-  guint64 pid, n;
-  GStrvBuilder *env;
-  g_autofree char *count = NULL;
-
-  if (listen_pid == NULL || listen_fds == NULL
-      || !g_ascii_string_to_unsigned (listen_pid, 10, 1, G_MAXINT, &pid, NULL) || (pid_t) pid != getpid ()
-      || !g_ascii_string_to_unsigned (listen_fds, 10, 1, 1024, &n, NULL))
-    return 0;
-  env = g_strv_builder_new ();
-  for (char **e = spec->process->env; e && *e; e++)
-    if (!g_str_has_prefix (*e, "LISTEN_FDS=") && !g_str_has_prefix (*e, "LISTEN_PID="))
-      g_strv_builder_add (env, *e);
-  count = g_strdup_printf ("LISTEN_FDS=%u", (guint) n);
-  g_strv_builder_add (env, count);
-  g_strv_builder_add (env, "LISTEN_PID=1");
-  g_strfreev (spec->process->env);
-  spec->process->env = g_strv_builder_end (env);
-  g_strv_builder_unref (env);
-  return n;
-}
-
 /* config.md: a capability that cannot be mapped is a warning, not a failure. */
 static void
 warn_unknown_capabilities (const HakoCapabilities *caps)
@@ -547,7 +520,8 @@ hako_setup_new (const char *config, gsize config_len, const HakoSetupOptions *op
       || !setup_console (setup, options, error)
       || (options->prepare_spec && !options->prepare_spec (setup->spec, options->prepare_data, error)))
     return NULL;
-  setup->passed_fds = listen_fds_for_container (setup->spec) + options->preserve_fds;
+  /* Renumbered for the container's pid 1. */
+  setup->passed_fds = hako_listen_fds_take (&setup->spec->process->env, TRUE) + options->preserve_fds;
   linux_ = setup->spec->linux_;
   if (!hako_namespace_plan_init (&setup->namespaces, linux_, error))
     return NULL;
