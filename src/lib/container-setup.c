@@ -59,6 +59,7 @@ struct HakoSetup
   int lock_fd;
   int listen_fd; /* exec.sock, bound before the user namespace exists */
   gboolean host_root; /* the runtime is root of the initial user namespace */
+  gboolean join_first; /* ... or of its own (hako_userns_is_root) */
   HakoSeccompPlan *seccomp; /* NULL without linux.seccomp */
   int console_fd;     /* the console socket of process.terminal, or -1 */
   gboolean has_console_size;
@@ -243,8 +244,10 @@ run_first_child (HakoSetup *setup)
   setup->listen_fd = listen_exec_socket (setup);
   if (setup->listen_fd < 0)
     child_fail_errno (setup, HAKO_CHILD_STAGE_SYNC, STEP_EXEC_SOCKET);
-  /* What real root joins was made by the host, in the initial user namespace. */
-  if (setup->host_root && hako_namespace_plan_join (&setup->namespaces, &error) < 0)
+  /* What root joins was made in its own user namespace (the host's, or a
+   * rootless engine's): joined with its capabilities there, before the
+   * container's user namespace takes them away. */
+  if (setup->join_first && hako_namespace_plan_join (&setup->namespaces, &error) < 0)
     child_fail (setup, &error);
   if (hako_namespace_plan_new_user (&setup->namespaces))
     {
@@ -257,7 +260,7 @@ run_first_child (HakoSetup *setup)
   else if (hako_namespace_plan_join_user (&setup->namespaces, &error) < 0)
     child_fail (setup, &error);
 
-  if ((!setup->host_root && hako_namespace_plan_join (&setup->namespaces, &error) < 0)
+  if ((!setup->join_first && hako_namespace_plan_join (&setup->namespaces, &error) < 0)
       || hako_namespace_plan_create (&setup->namespaces, &error) < 0
       || hako_mount_plan_open_runtime_sources (setup->mounts, &error) < 0)
     child_fail (setup, &error);
@@ -380,7 +383,7 @@ choose_mappings (const HakoSpec *spec, HakoUsernsMappings *out, GError **error)
       return TRUE;
     }
   pw = getpwuid (geteuid ());
-  if (!hako_userns_default_mappings (hako_userns_is_host_root (), geteuid (), getegid (), pw ? pw->pw_name : NULL,
+  if (!hako_userns_default_mappings (hako_userns_is_root (), geteuid (), getegid (), pw ? pw->pw_name : NULL,
                                      "/etc/subuid", "/etc/subgid", out, error))
     return FALSE;
   if (out->notice)
@@ -525,11 +528,14 @@ hako_setup_new (const char *config, gsize config_len, const HakoSetupOptions *op
   linux_ = setup->spec->linux_;
   if (!hako_namespace_plan_init (&setup->namespaces, linux_, error))
     return NULL;
+  setup->namespaces.keep_user = !(linux_ && linux_->namespaces[HAKO_NS_USER].present)
+                                && hako_userns_is_root () && !hako_userns_is_initial ();
   /* mknod needs CAP_MKNOD in the initial user namespace, which a process in
    * the container's user namespace never has, even when hako runs as root:
    * then hako makes the nodes itself, for the container to bind. */
   mount_options.rootless = TRUE;
   setup->host_root = hako_userns_is_host_root ();
+  setup->join_first = hako_userns_is_root ();
   if (setup->host_root)
     setup->device_dir = g_build_filename (options->state_dir, "devices", NULL);
   mount_options.device_dir = setup->device_dir;

@@ -49,7 +49,7 @@ typedef struct
   gboolean has_console_size;
   struct winsize console_size;
   guint preserve_fds;
-  gboolean host_root;
+  gboolean join_first; /* hako_userns_is_root: the other namespaces before the user one */
   gboolean has_cgroup;
   int report_fd;
   int control_fd;
@@ -122,9 +122,9 @@ run_child (const ExecPlan *plan)
   /* As for create: what real root joins may belong to the initial user
    * namespace; an unprivileged caller needs the container's user namespace
    * first to have any right over the others. */
-  if ((plan->host_root && hako_namespace_plan_join (&plan->namespaces, &error) < 0)
+  if ((plan->join_first && hako_namespace_plan_join (&plan->namespaces, &error) < 0)
       || hako_namespace_plan_join_user (&plan->namespaces, &error) < 0
-      || (!plan->host_root && hako_namespace_plan_join (&plan->namespaces, &error) < 0))
+      || (!plan->join_first && hako_namespace_plan_join (&plan->namespaces, &error) < 0))
     child_fail (plan, &error);
   if (setresgid (0, 0, 0) == 0)
     (void) setresuid (0, 0, 0);
@@ -266,7 +266,7 @@ prepare_plans (ExecPlan *plan, HakoSpec *spec, const HakoExecOptions *options, G
     }
   else if (process->terminal && options->console_socket == NULL)
     plan->has_console_size = ioctl (STDIN_FILENO, TIOCGWINSZ, &plan->console_size) == 0;
-  plan->host_root = hako_userns_is_host_root ();
+  plan->join_first = hako_userns_is_root ();
   return TRUE;
 }
 
