@@ -205,7 +205,8 @@ run_container_process (HakoSetup *setup)
        * with CAP_SYS_ADMIN in its user namespace: before the identity drops it. */
       || (!setup->process->no_new_privileges
           && hako_seccomp_plan_load (setup->seccomp, &error) < 0)
-      || hako_process_plan_apply_identity (setup->process, &error) < 0)
+      || hako_process_plan_apply_identity (setup->process, &error) < 0
+      || hako_process_plan_find_exec (setup->process, &error) < 0)
     child_fail (setup, &error);
   report_simple (setup->report_fd, HAKO_REPORT_READY, 0);
   close (setup->report_fd);
