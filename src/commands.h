@@ -91,6 +91,8 @@ gboolean hako_cmd_exec (HakoGlobalOptions *global, int argc, char **argv, GError
 gboolean hako_cmd_ps (HakoGlobalOptions *global, int argc, char **argv, GError **error);
 gboolean hako_cmd_pause (HakoGlobalOptions *global, int argc, char **argv, GError **error);
 gboolean hako_cmd_resume (HakoGlobalOptions *global, int argc, char **argv, GError **error);
+gboolean hako_cmd_checkpoint (HakoGlobalOptions *global, int argc, char **argv, GError **error);
+gboolean hako_cmd_restore (HakoGlobalOptions *global, int argc, char **argv, GError **error);
 gboolean hako_cmd_update (HakoGlobalOptions *global, int argc, char **argv, GError **error);
 gboolean hako_cmd_events (HakoGlobalOptions *global, int argc, char **argv, GError **error);
 gboolean hako_cmd_kill (HakoGlobalOptions *global, int argc, char **argv, GError **error);
