@@ -3,6 +3,7 @@
 
 #include <glib.h>
 
+#include "checkpoint.h"
 #include "container.h"
 
 typedef struct
@@ -34,6 +35,13 @@ gboolean hako_cli_parse_options_with (const char *command, const char *parameter
                                       const char *summary, const GOptionEntry *entries,
                                       const GOptionEntry *more_entries, int *argc, char ***argv,
                                       GError **error);
+
+/* checkpoint's and restore's shared options (--image-path, --work-path,
+ * --tcp-established, --ext-unix-sk, --shell-job, --file-locks), NULL-ended,
+ * for hako_cli_parse_options_with. */
+#define HAKO_CLI_CRIU_N_ENTRIES 7
+void hako_cli_criu_entries (GOptionEntry entries[HAKO_CLI_CRIU_N_ENTRIES], HakoCriuOptions *criu,
+                            char **image_path, char **work_path);
 
 /* The options create and run share; the strings are owned here. */
 typedef struct

@@ -26,9 +26,10 @@
  * "DESTINATION\tSOURCE" line per external mount. */
 #define EXTERNAL_MOUNTS "hako-mounts"
 
-/* CRIU needs the capabilities of the initial user namespace, and criu. */
+/* CRIU needs the capabilities of the initial user namespace, and criu
+ * (BINARY, or from $PATH). */
 static char *
-find_criu (const char *command, GError **error)
+find_criu (const char *command, const char *binary, GError **error)
 {
   char *criu;
 
@@ -39,8 +40,11 @@ find_criu (const char *command, GError **error)
                    command, command);
       return NULL;
     }
-  criu = g_find_program_in_path ("criu");
-  if (criu == NULL)
+  criu = g_find_program_in_path (binary ? binary : "criu");
+  if (criu == NULL && binary)
+    g_set_error (error, HAKO_ERROR, HAKO_ERROR_NOT_FOUND,
+                 _("%s: --criu %s is not an executable program: give criu's path"), command, binary);
+  else if (criu == NULL)
     g_set_error (error, HAKO_ERROR, HAKO_ERROR_NOT_FOUND,
                  _("%s needs CRIU, which is not installed: install it (apt-get install criu)"), command);
   return criu;
@@ -296,7 +300,7 @@ hako_container_checkpoint (const HakoCheckpointOptions *options, GError **error)
   gboolean ok;
   int lock_fd;
 
-  if (!hako_container_id_check (options->id, error) || (criu = find_criu ("checkpoint", error)) == NULL
+  if (!hako_container_id_check (options->id, error) || (criu = find_criu ("checkpoint", options->criu.binary, error)) == NULL
       || (lock_fd = hako_state_lock (options->root, options->id, error)) < 0)
     return FALSE;
   ok = checkpoint_locked (options, criu, error);
@@ -445,7 +449,7 @@ hako_container_restore (const HakoRestoreOptions *options, GError **error)
   int lock_fd, status;
   pid_t pid;
 
-  if (!hako_container_id_check (options->id, error) || (criu = find_criu ("restore", error)) == NULL)
+  if (!hako_container_id_check (options->id, error) || (criu = find_criu ("restore", options->criu.binary, error)) == NULL)
     return -1;
   if (!g_file_get_contents (config_path, &config, NULL, error)
       || (spec = hako_spec_load_file (config_path, error)) == NULL

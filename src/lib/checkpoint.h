@@ -14,6 +14,7 @@
 
 typedef struct
 {
+  const char *binary;      /* the global --criu PATH, or NULL for criu from $PATH */
   const char *image_path;  /* --image-path, default "checkpoint" */
   const char *work_path;   /* --work-path, default the image path */
   gboolean tcp_established;
