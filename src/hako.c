@@ -37,6 +37,7 @@ static const HakoCommand commands[] = {
   { "port", hako_cmd_port, N_("Add, remove or list a container's port forwards") },
   { "resume", hako_cmd_resume, N_("Resume a paused container") },
   { "run", hako_cmd_run, N_("Create and start a container, and wait for it") },
+  { "sandbox", hako_cmd_sandbox, N_("Run a command on the host's own filesystem, isolated") },
   { "spec", hako_cmd_spec, N_("Create a new config.json in the bundle directory") },
   { "start", hako_cmd_start, N_("Start a created container") },
   { "state", hako_cmd_state, N_("Show the state of a container as JSON") },

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "error.h"
 #include "foreground.h"
@@ -11,6 +12,7 @@
 #include "terminal.h"
 
 static volatile sig_atomic_t forwarded_pid;
+static volatile sig_atomic_t timed_out;
 
 static void
 forward_signal (int signal_number)
@@ -33,6 +35,28 @@ forward_signals (pid_t pid, gboolean terminal)
       sigaction (signals[i], &action, NULL);
 }
 
+/* The time is up: the process goes, as timeout(1) -s KILL would do it. */
+static void
+time_out (int signal_number)
+{
+  (void) signal_number;
+  timed_out = 1;
+  if (forwarded_pid > 0)
+    kill (forwarded_pid, SIGKILL);
+}
+
+static void
+arm_timeout (guint seconds)
+{
+  struct sigaction action = { .sa_handler = time_out, .sa_flags = SA_RESTART };
+
+  timed_out = 0;
+  if (seconds == 0)
+    return;
+  sigaction (SIGALRM, &action, NULL);
+  alarm (seconds);
+}
+
 static int
 wait_exit_status (pid_t pid, GError **error)
 {
@@ -53,15 +77,17 @@ wait_exit_status (pid_t pid, GError **error)
 }
 
 int
-hako_foreground_wait (pid_t pid, int master_fd, GError **error)
+hako_foreground_wait (pid_t pid, int master_fd, guint timeout, GError **error)
 {
   g_autoptr (GError) relay_error = NULL;
   int exit_status;
 
   forward_signals (pid, master_fd >= 0);
+  arm_timeout (timeout);
   if (master_fd >= 0 && !hako_terminal_relay (master_fd, pid, &relay_error))
     hako_log_warning ("%s", relay_error->message);
   exit_status = wait_exit_status (pid, error);
+  alarm (0);
   forwarded_pid = 0;
-  return exit_status;
+  return timed_out && exit_status >= 0 ? HAKO_FOREGROUND_TIMED_OUT : exit_status;
 }

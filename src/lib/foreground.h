@@ -11,5 +11,9 @@
  * hako_terminal_relay, then reaps PID, which must be a child or, with
  * PR_SET_CHILD_SUBREAPER, a descendant (other descendants reaped on the way
  * are dropped). Returns its exit status, or 128+N when signal N ended it;
- * -1 with ERROR set. Forwarding stops on return. */
-int hako_foreground_wait (pid_t pid, int master_fd, GError **error);
+ * -1 with ERROR set. Forwarding stops on return. TIMEOUT (seconds, 0 for
+ * none): PID is then killed, and the status is HAKO_FOREGROUND_TIMED_OUT. */
+int hako_foreground_wait (pid_t pid, int master_fd, guint timeout, GError **error);
+
+/* The exit status after a timeout, as timeout(1) has it. */
+#define HAKO_FOREGROUND_TIMED_OUT 124
