@@ -25,6 +25,7 @@ typedef struct
 } HakoCommand;
 
 static const HakoCommand commands[] = {
+  { "check", hako_cmd_check, N_("Check that this host can run rootless containers") },
   { "create", hako_cmd_create, N_("Create a container, waiting for start") },
   { "delete", hako_cmd_delete, N_("Delete a container and everything it holds") },
   { "events", hako_cmd_events, N_("Show a container's statistics as JSON") },

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -13,6 +14,11 @@
 #include "i18n.h"
 #include "overlay.h"
 #include "sandbox.h"
+#include "state.h"
+
+/* A sandbox's container id and bundle share the suffix g_mkdtemp chose. */
+#define SANDBOX_ID_PREFIX "sandbox-"
+#define SANDBOX_BUNDLE_PREFIX "hako-sandbox."
 
 /* Limits nothing could enforce are refused before anything is made, in
  * the terms of the command line rather than config.json's. */
@@ -93,7 +99,7 @@ static char *
 make_bundle (const char *root, const char *config_json, GError **error)
 {
   g_autofree char *parent = g_path_get_dirname (root);
-  g_autofree char *bundle = g_build_filename (parent, "hako-sandbox.XXXXXX", NULL);
+  g_autofree char *bundle = g_build_filename (parent, SANDBOX_BUNDLE_PREFIX "XXXXXX", NULL);
   g_autofree char *config_path = NULL, *rootfs = NULL;
 
   if (g_mkdir_with_parents (parent, 0700) < 0 || g_mkdtemp (bundle) == NULL)
@@ -110,6 +116,32 @@ make_bundle (const char *root, const char *config_json, GError **error)
       return NULL;
     }
   return g_steal_pointer (&bundle);
+}
+
+/* Sandboxes whose runtime was killed (SIGKILL gives it no chance to
+ * clean up; their init died with it) leave a stopped container and a
+ * bundle: the next sandbox removes them. A sandbox still being created or
+ * running is left alone. */
+static void
+sweep_stopped (const char *root)
+{
+  g_autoptr (GPtrArray) ids = hako_state_list_ids (root, NULL);
+  g_autofree char *parent = g_path_get_dirname (root);
+
+  for (guint i = 0; ids && i < ids->len; i++)
+    {
+      const char *id = g_ptr_array_index (ids, i);
+      g_autoptr (HakoState) state = NULL;
+      g_autofree char *bundle = NULL;
+
+      if (!g_str_has_prefix (id, SANDBOX_ID_PREFIX)
+          || (state = hako_state_load (root, id, NULL)) == NULL
+          || hako_state_status (state) != HAKO_STATUS_STOPPED)
+        continue;
+      bundle = g_strdup_printf ("%s/" SANDBOX_BUNDLE_PREFIX "%s", parent, id + strlen (SANDBOX_ID_PREFIX));
+      if (hako_container_delete (root, id, TRUE, NULL) && g_str_equal (state->bundle, bundle))
+        hako_remove_tree (bundle);
+    }
 }
 
 /* What the overlay leaves besides the upper layer is its own. */
@@ -133,7 +165,8 @@ hako_sandbox_run (HakoSandboxConfig *config, const HakoSandboxRun *run, GError *
   if (!check_request (config, run, error) || (json = hako_sandbox_config_generate (config, error)) == NULL
       || (bundle = make_bundle (run->state_root, json, error)) == NULL)
     return -1;
-  id = g_strdup_printf ("sandbox-%s", strrchr (bundle, '.') + 1);
+  sweep_stopped (run->state_root);
+  id = g_strdup_printf (SANDBOX_ID_PREFIX "%s", strrchr (bundle, '.') + 1);
   options = (HakoCreateOptions){ .root = run->state_root, .id = id, .bundle = bundle,
                                  .overlay = !config->no_overlay, .overlay_storage = run->changes,
                                  .rootfs_readonly_from = config->no_overlay ? "/" : NULL,
