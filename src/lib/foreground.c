@@ -12,27 +12,46 @@
 #include "terminal.h"
 
 static volatile sig_atomic_t forwarded_pid;
+static volatile sig_atomic_t held_signal;
 static volatile sig_atomic_t timed_out;
+static const int forwarded_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
 
 static void
 forward_signal (int signal_number)
 {
   if (forwarded_pid > 0)
     kill (forwarded_pid, signal_number);
+  else if (held_signal == 0)
+    held_signal = signal_number;
 }
 
-/* With a terminal, SIGWINCH is the relay's: it resizes the pty, which
- * signals the container's foreground process group itself. */
+/* SKIP_WINCH: with a terminal, SIGWINCH is the relay's (it resizes the
+ * pty, which signals the container's foreground process group itself). */
+static void
+install_forwarding (gboolean skip_winch)
+{
+  struct sigaction action = { .sa_handler = forward_signal, .sa_flags = SA_RESTART };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (forwarded_signals); i++)
+    if (!(skip_winch && forwarded_signals[i] == SIGWINCH))
+      sigaction (forwarded_signals[i], &action, NULL);
+}
+
+void
+hako_foreground_hold_signals (void)
+{
+  held_signal = 0;
+  install_forwarding (TRUE);
+}
+
 static void
 forward_signals (pid_t pid, gboolean terminal)
 {
-  static const int signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
-  struct sigaction action = { .sa_handler = forward_signal, .sa_flags = SA_RESTART };
-
+  install_forwarding (terminal);
   forwarded_pid = pid;
-  for (gsize i = 0; i < G_N_ELEMENTS (signals); i++)
-    if (!(terminal && signals[i] == SIGWINCH))
-      sigaction (signals[i], &action, NULL);
+  if (held_signal != 0)
+    kill (pid, held_signal);
+  held_signal = 0;
 }
 
 /* The time is up: the process goes, as timeout(1) -s KILL would do it. */

@@ -15,5 +15,10 @@
  * none): PID is then killed, and the status is HAKO_FOREGROUND_TIMED_OUT. */
 int hako_foreground_wait (pid_t pid, int master_fd, guint timeout, GError **error);
 
+/* Until hako_foreground_wait has a process to forward them to, the
+ * signals it forwards are held (the first one) rather than ending the
+ * runtime half-way through making the container, leaving it behind. */
+void hako_foreground_hold_signals (void);
+
 /* The exit status after a timeout, as timeout(1) has it. */
 #define HAKO_FOREGROUND_TIMED_OUT 124

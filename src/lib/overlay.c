@@ -234,8 +234,9 @@ make_storage (HakoOverlay *overlay, const char *state_dir, const struct stat *lo
    * it even after a runtime killed half-way through making it. */
   if (!overlay->kept && symlink (overlay->storage, link) < 0)
     return hako_error_set_errno (error, errno, _("cannot create %s"), link);
+  /* The caller's own directory (kept) is theirs: its parents are left as they are. */
   if (g_mkdir_with_parents (parent, 0700) < 0
-      || (host_root && (chmod (grandparent, 0711) < 0 || chmod (parent, 0711) < 0)))
+      || (host_root && !overlay->kept && (chmod (grandparent, 0711) < 0 || chmod (parent, 0711) < 0)))
     return storage_error (parent, error);
   for (gsize i = 0; i < G_N_ELEMENTS (dirs); i++)
     {

@@ -3,6 +3,7 @@
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "error.h"
 #include "i18n.h"
@@ -10,6 +11,7 @@
 #include "overlay.h"
 #include "sandbox-config.h"
 #include "spec-default.h"
+#include "userns.h"
 
 #define SANDBOX_HOSTNAME "sandbox"
 #define SECCOMP_DEFAULT_FILE "seccomp-default.json"
@@ -126,6 +128,27 @@ under_fresh_tmpfs (const HakoSandboxConfig *config, const char *path)
   return !config->share_home && config->home && path_is_below (path, config->home);
 }
 
+/* Whether the overlay lets the sandbox make PATH as a mount point: its
+ * nearest existing ancestor is writable by the caller (a directory of the
+ * host's root is not, even for the sandbox's root: that id is not mapped). */
+static gboolean
+can_create (const HakoSandboxConfig *config, const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  if (config->no_overlay)
+    return FALSE;
+  if (hako_userns_is_host_root ())
+    return TRUE;
+  while (!g_file_test (dir, G_FILE_TEST_EXISTS))
+    {
+      char *parent = g_path_get_dirname (dir);
+      g_free (dir);
+      dir = parent;
+    }
+  return access (dir, W_OK) == 0;
+}
+
 /* Checks one --bind or --ro-bind SRC[:DST] and adds it. */
 static gboolean
 add_user_bind (const HakoSandboxConfig *config, JsonArray *mounts, const char *option,
@@ -149,11 +172,13 @@ add_user_bind (const HakoSandboxConfig *config, JsonArray *mounts, const char *o
                    option, value, source);
       return FALSE;
     }
-  if (config->no_overlay && !g_file_test (destination, G_FILE_TEST_EXISTS)
-      && !under_fresh_tmpfs (config, destination))
+  if (!g_file_test (destination, G_FILE_TEST_EXISTS) && !under_fresh_tmpfs (config, destination)
+      && !can_create (config, destination))
     {
       g_set_error (error, HAKO_ERROR, HAKO_ERROR_NOT_FOUND,
-                   _("%s %s: %s does not exist, and with --no-overlay nothing can be created in the host's read-only /: create it on the host, or drop --no-overlay"),
+                   config->no_overlay
+                       ? _("%s %s: %s does not exist, and with --no-overlay nothing can be created in the host's read-only /: create it on the host, or drop --no-overlay")
+                       : _("%s %s: %s does not exist, and the caller may not create it there (its parent belongs to another user): create it on the host, or put it under a --tmpfs"),
                    option, value, destination);
       return FALSE;
     }
@@ -375,12 +400,15 @@ add_linux (const HakoSandboxConfig *config, JsonObject *top, GError **error)
       json_array_add_object_element (ns, object);
     }
   json_object_set_array_member (linux_, "namespaces", ns);
-  /* Without --root, the caller alone, as itself; with it, no mappings:
-   * hako maps the caller to 0 and its subordinate ids to 1..N. */
-  if (!config->root)
+  /* The caller alone: as itself, or with --root as 0. Not its subordinate
+   * ids: fuse-overlayfs would copy files up owned by them (what the host's
+   * root owns shows as the overflow id), which the caller could not remove
+   * afterwards. The host's root with --root: hako's default, every id. */
+  if (!config->root || !hako_userns_is_host_root ())
     {
-      json_object_set_member (linux_, "uidMappings", hako_spec_default_id_mapping (config->uid, config->uid));
-      json_object_set_member (linux_, "gidMappings", hako_spec_default_id_mapping (config->gid, config->gid));
+      guint32 uid = config->root ? 0 : config->uid, gid = config->root ? 0 : config->gid;
+      json_object_set_member (linux_, "uidMappings", hako_spec_default_id_mapping (uid, config->uid));
+      json_object_set_member (linux_, "gidMappings", hako_spec_default_id_mapping (gid, config->gid));
     }
   json_object_set_array_member (linux_, "maskedPaths", string_array (masked_paths));
   json_object_set_array_member (linux_, "readonlyPaths", string_array (readonly_paths));

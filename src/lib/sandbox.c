@@ -11,6 +11,7 @@
 #include "container.h"
 #include "error.h"
 #include "fd-util.h"
+#include "foreground.h"
 #include "i18n.h"
 #include "overlay.h"
 #include "sandbox.h"
@@ -122,6 +123,15 @@ make_bundle (const char *root, const char *config_json, GError **error)
  * clean up; their init died with it) leave a stopped container and a
  * bundle: the next sandbox removes them. A sandbox still being created or
  * running is left alone. */
+static gboolean
+sandbox_gone (const HakoState *state)
+{
+  /* Killed while being created: the recorded pid is dead. */
+  if (state->recorded == HAKO_STATUS_CREATING)
+    return state->pid > 0 && hako_process_start_time (state->pid) != state->pid_start;
+  return hako_state_status (state) == HAKO_STATUS_STOPPED;
+}
+
 static void
 sweep_stopped (const char *root)
 {
@@ -135,8 +145,7 @@ sweep_stopped (const char *root)
       g_autofree char *bundle = NULL;
 
       if (!g_str_has_prefix (id, SANDBOX_ID_PREFIX)
-          || (state = hako_state_load (root, id, NULL)) == NULL
-          || hako_state_status (state) != HAKO_STATUS_STOPPED)
+          || (state = hako_state_load (root, id, NULL)) == NULL || !sandbox_gone (state))
         continue;
       bundle = g_strdup_printf ("%s/" SANDBOX_BUNDLE_PREFIX "%s", parent, id + strlen (SANDBOX_ID_PREFIX));
       if (hako_container_delete (root, id, TRUE, NULL) && g_str_equal (state->bundle, bundle))
@@ -174,8 +183,9 @@ hako_sandbox_run (HakoSandboxConfig *config, const HakoSandboxRun *run, GError *
                                  .cgroup_manager = run->cgroup_manager,
                                  .net = { .network = config->net ? "slirp" : NULL,
                                           .publish = run->publish } };
-  /* The parent's death reaches the payload as SIGTERM, forwarded; the
-   * runtime then removes what it made. */
+  /* The parent's death reaches the payload as SIGTERM, forwarded (held
+   * until there is a payload); the runtime then removes what it made. */
+  hako_foreground_hold_signals ();
   prctl (PR_SET_PDEATHSIG, SIGTERM);
   status = hako_container_run (&options, FALSE, error);
   hako_remove_tree (bundle);
