@@ -20,7 +20,7 @@ hako_cmd_sandbox (HakoGlobalOptions *global, int argc, char **argv, GError **err
     { "no-overlay", 0, 0, G_OPTION_ARG_NONE, &config.no_overlay, N_("Bind the host's / read-only instead of the overlay: nothing can be written outside the shared directories"), NULL },
     { "ro-cwd", 0, 0, G_OPTION_ARG_NONE, &config.ro_cwd, N_("Share the current directory read-only"), NULL },
     { "share-home", 0, 0, G_OPTION_ARG_NONE, &config.share_home, N_("Share $HOME read-write instead of hiding it"), NULL },
-    { "root", 0, 0, G_OPTION_ARG_NONE, &config.root, N_("Run as uid 0 (the caller), with subordinate ids for the rest where the host has them"), NULL },
+    { "root", 0, 0, G_OPTION_ARG_NONE, &config.root, N_("Run as uid 0 (the caller mapped as 0; as the host's root, every id)"), NULL },
     { "net", 0, 0, G_OPTION_ARG_NONE, &config.net, N_("Give the sandbox user-mode networking (libslirp)"), NULL },
     { "publish", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &publish, N_("Forward a host port into the sandbox (repeatable; needs --net)"), N_("[HOSTIP:]HOSTPORT:PORT[/tcp|/udp]") },
     { "memory", 0, 0, G_OPTION_ARG_STRING, &config.memory, N_("Memory limit"), N_("SIZE[k|m|g]") },
