@@ -91,8 +91,7 @@ check_subid_file (Check *c, const char *name, const char *path, const char *opti
     {
       HakoIdRange *r = &g_array_index (ranges, HakoIdRange, 0);
       add (c, name, HAKO_CHECK_OK,
-           g_strdup_printf (_("%s gives %s %" G_GUINT64_FORMAT " ids from %u"), path, c->user,
-                            (guint64) r->count, r->start),
+           g_strdup_printf (_("%s gives %s %u ids from %u"), path, c->user, r->count, r->start),
            NULL);
       return;
     }
