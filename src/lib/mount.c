@@ -501,15 +501,15 @@ add_root_start (PlanBuilder *b, const char *rootfs, unsigned long propagation)
 
   step->propagation = MS_REC | (propagation == MS_SLAVE ? MS_SLAVE : MS_PRIVATE);
   step = add_step (b, HAKO_MOUNT_STEP_ROOTFS_BIND, root_label (rootfs), "/");
-  step->source = g_strdup (b->options->rootfs_source ? b->options->rootfs_source : rootfs);
   step->flags = MS_BIND | MS_REC;
   if (b->options->rootfs_readonly_from)
     {
-      g_free (step->source);
       step->source = g_strdup (b->options->rootfs_readonly_from);
       step->target = g_strdup (rootfs);
       step->attr_set = MOUNT_ATTR_RDONLY;
     }
+  else
+    step->source = g_strdup (b->options->rootfs_source ? b->options->rootfs_source : rootfs);
 }
 
 static void
