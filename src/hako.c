@@ -25,6 +25,7 @@ typedef struct
 } HakoCommand;
 
 static const HakoCommand commands[] = {
+  { "check", hako_cmd_check, N_("Check that this host can run rootless containers") },
   { "checkpoint", hako_cmd_checkpoint, N_("Dump a running container to disk (CRIU)") },
   { "create", hako_cmd_create, N_("Create a container, waiting for start") },
   { "delete", hako_cmd_delete, N_("Delete a container and everything it holds") },
@@ -39,6 +40,7 @@ static const HakoCommand commands[] = {
   { "restore", hako_cmd_restore, N_("Restore a container from a checkpoint (CRIU)") },
   { "resume", hako_cmd_resume, N_("Resume a paused container") },
   { "run", hako_cmd_run, N_("Create and start a container, and wait for it") },
+  { "sandbox", hako_cmd_sandbox, N_("Run a command on the host's own filesystem, isolated") },
   { "spec", hako_cmd_spec, N_("Create a new config.json in the bundle directory") },
   { "start", hako_cmd_start, N_("Start a created container") },
   { "state", hako_cmd_state, N_("Show the state of a container as JSON") },

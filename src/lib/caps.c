@@ -167,3 +167,17 @@ hako_cap_set_ambient (const HakoCapPlan *plan, int *failed_cap)
       }
   return 0;
 }
+
+int
+hako_cap_keep_over_exec (int cap)
+{
+  struct __user_cap_header_struct header = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+  struct __user_cap_data_struct data[2];
+
+  if (syscall (SYS_capget, &header, data) < 0)
+    return -1;
+  data[cap / 32].inheritable |= 1U << (cap % 32);
+  if (syscall (SYS_capset, &header, data) < 0)
+    return -1;
+  return prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0 ? -1 : 0;
+}

@@ -46,3 +46,7 @@ int hako_cap_set (const HakoCapPlan *plan);
 /* Clears the ambient set and raises plan->ambient; *failed_cap is -1 when
  * the clear failed. */
 int hako_cap_set_ambient (const HakoCapPlan *plan, int *failed_cap);
+
+/* Async-signal-safe: CAP (which the process has) stays effective across
+ * the next execve even for a uid other than 0 (an ambient capability). */
+int hako_cap_keep_over_exec (int cap);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "container-init.h"
 #include "container-setup.h"
 #include "error.h"
 #include "fd-util.h"
@@ -67,6 +68,7 @@ struct HakoSetup
   char *device_dir;   /* where the runtime, as host root, makes linux.devices nodes */
   char *keyring_name; /* NULL with --no-new-keyring */
   int passed_fds;     /* fds from 3 on that the payload keeps (LISTEN_FDS + --preserve-fds) */
+  gboolean init;      /* pid 1 stays an init (container-init.h) */
   HakoCgroup *cgroup; /* NULL without a cgroup manager */
   int userns_fd, netns_fd; /* the container process's, for the network (see net-tap.h) */
   HakoOverlay *overlay; /* NULL: root.path bound as it is */
@@ -179,6 +181,8 @@ wait_for_start_and_exec (const HakoSetup *setup, int listen_fd)
       hako_report_write (conn, &r);
       _exit (127);
     }
+  if (setup->init)
+    hako_container_init_fork ();
   hako_process_plan_exec (setup->process, &r.error);
   hako_report_write (conn, &r);
   _exit (127);
@@ -492,7 +496,7 @@ setup_overlay (HakoSetup *setup, const HakoSetupOptions *options, HakoMountPlanO
   if (!wanted || setup->spec->root->path == NULL)
     return TRUE;
   rootfs = g_canonicalize_filename (setup->spec->root->path, options->bundle);
-  setup->overlay = hako_overlay_new (setup->spec, options->id, rootfs, error);
+  setup->overlay = hako_overlay_new (setup->spec, options->id, rootfs, options->overlay_storage, error);
   if (setup->overlay == NULL)
     return FALSE;
   mount_options->rootfs_source = hako_overlay_get_merged (setup->overlay);
@@ -526,6 +530,7 @@ hako_setup_new (const char *config, gsize config_len, const HakoSetupOptions *op
     return NULL;
   /* Renumbered for the container's pid 1. */
   setup->passed_fds = hako_listen_fds_take (&setup->spec->process->env, TRUE) + options->preserve_fds;
+  setup->init = options->init;
   linux_ = setup->spec->linux_;
   if (!hako_namespace_plan_init (&setup->namespaces, linux_, error))
     return NULL;
@@ -545,6 +550,7 @@ hako_setup_new (const char *config, gsize config_len, const HakoSetupOptions *op
                             && linux_->namespaces[HAKO_NS_NETWORK].path == NULL;
   mount_options.new_cgroupns = linux_ && linux_->namespaces[HAKO_NS_CGROUP].present;
   mount_options.no_pivot = options->no_pivot;
+  mount_options.rootfs_readonly_from = options->rootfs_readonly_from;
   if (!setup_overlay (setup, options, &mount_options, error))
     return NULL;
   setup->mounts = hako_mount_plan_new (setup->spec, options->bundle, &mount_options, error);

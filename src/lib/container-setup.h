@@ -38,6 +38,9 @@ typedef struct
   gboolean console_offered; /* console_fd is a foreground run's, for a terminal if any */
   const char *cgroup_manager; /* --cgroup-manager, or NULL for the default */
   gboolean overlay;           /* --overlay: the rootfs through fuse-overlayfs (see overlay.h) */
+  const char *overlay_storage; /* the overlay's storage, kept (NULL: the container's own) */
+  const char *rootfs_readonly_from; /* bound read-only onto root.path (see mount.h), or NULL */
+  gboolean init;              /* pid 1 an init that forwards signals to the payload (container-init.h) */
   /* Called with the validated config before any plan is made from it
    * (may be NULL): the network's, which adds mounts. */
   gboolean (*prepare_spec) (HakoSpec *spec, gpointer data, GError **error);

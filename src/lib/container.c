@@ -121,6 +121,9 @@ create_locked (const HakoCreateOptions *options, int offered_console_fd, int loc
                                       .console_offered = console_fd < 0,
                                       .cgroup_manager = options->cgroup_manager,
                                       .overlay = options->overlay,
+                                      .overlay_storage = options->overlay_storage,
+                                      .rootfs_readonly_from = options->rootfs_readonly_from,
+                                      .init = options->init,
                                       .prepare_spec = prepare_network,
                                       .prepare_data = &net_preparation };
   setup = hako_setup_new (config, config_len, &setup_options, error);
@@ -557,7 +560,7 @@ hako_container_run (const HakoCreateOptions *options, gboolean detach, GError **
     }
   if (detach)
     return 0;
-  exit_status = hako_foreground_wait (state->pid, master_fd, error);
+  exit_status = hako_foreground_wait (state->pid, master_fd, options->timeout, error);
   if (!delete_container (options->root, options->id, TRUE, spec, exit_status < 0 ? NULL : error))
     return -1;
   return exit_status;

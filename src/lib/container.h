@@ -19,6 +19,10 @@ typedef struct
   const char *console_socket; /* --console-socket PATH, for process.terminal */
   const char *cgroup_manager; /* --cgroup-manager (systemd for --systemd-cgroup), or NULL */
   gboolean overlay;           /* --overlay */
+  const char *overlay_storage; /* the overlay's storage directory, kept after delete, or NULL */
+  const char *rootfs_readonly_from; /* the host tree bound read-only as the rootfs, or NULL */
+  gboolean init;              /* an init as pid 1, dying with the runtime (container-init.h) */
+  guint timeout;              /* run: seconds before the container is killed (0: none) */
   HakoNetRequest net;         /* --network, -p... */
 } HakoCreateOptions;
 

@@ -423,5 +423,5 @@ hako_container_exec (const HakoExecOptions *options, GError **error)
       return -1;
     }
   signal (SIGPIPE, SIG_IGN);
-  return hako_foreground_wait (pid, master_fd, error);
+  return hako_foreground_wait (pid, master_fd, 0, error);
 }

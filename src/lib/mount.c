@@ -511,8 +511,15 @@ add_root_start (PlanBuilder *b, const char *rootfs, unsigned long propagation)
 
   step->propagation = MS_REC | (propagation == MS_SLAVE ? MS_SLAVE : MS_PRIVATE);
   step = add_step (b, HAKO_MOUNT_STEP_ROOTFS_BIND, root_label (rootfs), "/");
-  step->source = g_strdup (b->options->rootfs_source ? b->options->rootfs_source : rootfs);
   step->flags = MS_BIND | MS_REC;
+  if (b->options->rootfs_readonly_from)
+    {
+      step->source = g_strdup (b->options->rootfs_readonly_from);
+      step->target = g_strdup (rootfs);
+      step->attr_set = MOUNT_ATTR_RDONLY;
+    }
+  else
+    step->source = g_strdup (b->options->rootfs_source ? b->options->rootfs_source : rootfs);
 }
 
 static void
@@ -1117,10 +1124,14 @@ apply_readonly (Apply *a, const HakoMountStep *step)
 static int
 apply_rootfs_bind (Apply *a, const HakoMountStep *step)
 {
-  if (mount (step->source, step->source, NULL, step->flags, NULL) < 0)
+  const char *target = step->target ? step->target : step->source;
+
+  if (mount (step->source, target, NULL, step->flags, NULL) < 0)
     return fail (a, HAKO_MOUNT_OP_MOUNT);
-  a->rootfd = open (step->source, O_PATH | O_DIRECTORY | O_CLOEXEC);
-  return a->rootfd < 0 ? fail (a, HAKO_MOUNT_OP_RESOLVE) : 0;
+  a->rootfd = open (target, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (a->rootfd < 0)
+    return fail (a, HAKO_MOUNT_OP_RESOLVE);
+  return step->attr_set && set_attrs (a->rootfd, step) < 0 ? fail (a, HAKO_MOUNT_OP_MOUNT) : 0;
 }
 
 /* pivot_root(".", ".") stacks the old root on the new one; detaching it

@@ -47,6 +47,10 @@ typedef struct
   /* What is bound as the rootfs instead of root.path (the overlay's merged
    * tree, see overlay.h), or NULL. */
   const char *rootfs_source;
+  /* A tree bound onto root.path, recursively read-only, as the rootfs
+   * (`hako sandbox --no-overlay`: the host's /, which cannot be bound onto
+   * itself and pivoted into), or NULL. */
+  const char *rootfs_readonly_from;
 } HakoMountPlanOptions;
 
 typedef enum
@@ -94,7 +98,7 @@ typedef struct
   char *data;         /* filesystem data; NULL when none */
   char *retry_data;   /* data to retry with on EINVAL (devpts without gid=) */
   char *fallback_source; /* a host path to rbind when the filesystem mount fails */
-  char *target;       /* symlink target */
+  char *target;       /* symlink target; the rootfs bind's mount point when not its source */
   gboolean tmpcopyup; /* a filesystem that starts with a copy of what the directory held */
   unsigned long flags;         /* mount(2) flags of the first mount call; MS_MOVE on a
                                   pivot step means MS_MOVE + chroot */

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -9,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "error.h"
 #include "fd-util.h"
 #include "i18n.h"
@@ -32,6 +34,7 @@ struct HakoOverlay
   char *rootfs;   /* the lowerdir */
   char *storage;  /* the container's storage directory */
   char *merged;   /* STORAGE/merged, the mount point */
+  gboolean kept;  /* the caller's storage directory, left after the container */
   char *log;      /* fuse-overlayfs's messages, in the state directory */
   int log_fd;     /* open for its stderr, or -1 */
   char **argv, **envp;
@@ -58,8 +61,8 @@ hako_overlay_wanted (const HakoSpec *spec, gboolean requested, gboolean *wanted,
 
 /* Rootless, under $XDG_DATA_HOME (not the tmpfs runtime directory: an
  * upper dir can grow large); as root of the host, /var/lib. */
-static char *
-storage_root (void)
+char *
+hako_overlay_storage_root (void)
 {
   if (hako_userns_is_host_root ())
     return g_strdup ("/var/lib/hako/overlay");
@@ -74,10 +77,11 @@ has_own_pid_namespace (const HakoSpec *spec)
 }
 
 HakoOverlay *
-hako_overlay_new (const HakoSpec *spec, const char *id, const char *rootfs, GError **error)
+hako_overlay_new (const HakoSpec *spec, const char *id, const char *rootfs, const char *storage,
+                  GError **error)
 {
   g_autoptr (HakoOverlay) overlay = g_new0 (HakoOverlay, 1);
-  g_autofree char *root = storage_root ();
+  g_autofree char *root = hako_overlay_storage_root ();
   hako_autofd int fuse_fd = -1;
 
   if (!has_own_pid_namespace (spec))
@@ -105,7 +109,8 @@ hako_overlay_new (const HakoSpec *spec, const char *id, const char *rootfs, GErr
     }
   overlay->rootfs = g_strdup (rootfs);
   overlay->log_fd = -1;
-  overlay->storage = g_build_filename (root, id, NULL);
+  overlay->kept = storage != NULL;
+  overlay->storage = storage ? g_canonicalize_filename (storage, NULL) : g_build_filename (root, id, NULL);
   overlay->merged = g_build_filename (overlay->storage, "merged", NULL);
   return g_steal_pointer (&overlay);
 }
@@ -223,13 +228,15 @@ make_storage (HakoOverlay *overlay, const char *state_dir, const struct stat *lo
       return FALSE;
     }
   /* A container of the same id that was never deleted left it: stale. */
-  hako_remove_tree (overlay->storage);
+  if (!overlay->kept)
+    hako_remove_tree (overlay->storage);
   /* Recorded before the storage exists, so that removing the state removes
    * it even after a runtime killed half-way through making it. */
-  if (symlink (overlay->storage, link) < 0)
+  if (!overlay->kept && symlink (overlay->storage, link) < 0)
     return hako_error_set_errno (error, errno, _("cannot create %s"), link);
+  /* The caller's own directory (kept) is theirs: its parents are left as they are. */
   if (g_mkdir_with_parents (parent, 0700) < 0
-      || (host_root && (chmod (grandparent, 0711) < 0 || chmod (parent, 0711) < 0)))
+      || (host_root && !overlay->kept && (chmod (grandparent, 0711) < 0 || chmod (parent, 0711) < 0)))
     return storage_error (parent, error);
   for (gsize i = 0; i < G_N_ELEMENTS (dirs); i++)
     {
@@ -321,7 +328,9 @@ hako_overlay_mount (const HakoOverlay *overlay, HakoChildError *err)
         _exit (127);
       /* The fds the payload is to get (--preserve-fds) are not the daemon's. */
       syscall (SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
-      if (unshare (CLONE_NEWNS) < 0)
+      /* With the caller mapped as itself rather than as 0 (`hako sandbox`),
+       * exec would drop the capability to mount. */
+      if (unshare (CLONE_NEWNS) < 0 || (geteuid () != 0 && hako_cap_keep_over_exec (CAP_SYS_ADMIN) < 0))
         _exit (126);
       execve (overlay->argv[0], overlay->argv, overlay->envp);
       _exit (127);

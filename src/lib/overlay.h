@@ -32,9 +32,11 @@ gboolean hako_overlay_wanted (const HakoSpec *spec, gboolean requested, gboolean
                               GError **error);
 
 /* In the runtime: checks that fuse-overlayfs and /dev/fuse can be used and
- * that SPEC gives the container a pid namespace of its own. */
+ * that SPEC gives the container a pid namespace of its own. STORAGE: the
+ * caller's directory for upper, work and merged, which stays after the
+ * container (NULL: one of the container's own, removed with it). */
 HakoOverlay *hako_overlay_new (const HakoSpec *spec, const char *id, const char *rootfs,
-                               GError **error);
+                               const char *storage, GError **error);
 void hako_overlay_free (HakoOverlay *overlay);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HakoOverlay, hako_overlay_free)
 
@@ -50,6 +52,9 @@ const char *hako_overlay_get_merged (const HakoOverlay *overlay);
  * overlay. Async-signal-safe. 0, or -1 with *ERR (HAKO_CHILD_STAGE_OVERLAY). */
 int hako_overlay_mount (const HakoOverlay *overlay, HakoChildError *err);
 char *hako_overlay_describe_error (const HakoOverlay *overlay, const HakoChildError *err);
+
+/* Where the storage directories of containers are made (see overlay.c). */
+char *hako_overlay_storage_root (void);
 
 /* Removes the storage directory recorded in STATE_DIR, if any. */
 void hako_overlay_remove_storage (const char *state_dir);

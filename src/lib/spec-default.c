@@ -12,15 +12,15 @@
 
 #define TEMPLATE_RESOURCE "/org/hako/config.json.template"
 
-static JsonNode *
-single_id_mapping (guint32 host_id)
+JsonNode *
+hako_spec_default_id_mapping (guint32 container_id, guint32 host_id)
 {
   g_autoptr (JsonBuilder) builder = json_builder_new ();
 
   json_builder_begin_array (builder);
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "containerID");
-  json_builder_add_int_value (builder, 0);
+  json_builder_add_int_value (builder, container_id);
   json_builder_set_member_name (builder, "hostID");
   json_builder_add_int_value (builder, host_id);
   json_builder_set_member_name (builder, "size");
@@ -73,8 +73,8 @@ hako_spec_default_generate (HakoSpecDefaultMode mode, uid_t uid, gid_t gid, GErr
   if (mode == HAKO_SPEC_DEFAULT_SINGLE_ID)
     {
       linux_ = json_object_get_object_member (config, "linux");
-      json_object_set_member (linux_, "uidMappings", single_id_mapping (uid));
-      json_object_set_member (linux_, "gidMappings", single_id_mapping (gid));
+      json_object_set_member (linux_, "uidMappings", hako_spec_default_id_mapping (0, uid));
+      json_object_set_member (linux_, "gidMappings", hako_spec_default_id_mapping (0, gid));
       drop_devpts_gid (config);
     }
   json_generator_set_root (generator, json_parser_get_root (parser));

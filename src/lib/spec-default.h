@@ -3,6 +3,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 #include <sys/types.h>
 
 typedef enum
@@ -17,3 +18,5 @@ typedef enum
 char *hako_spec_default_generate (HakoSpecDefaultMode mode, uid_t uid, gid_t gid, GError **error);
 /* Writes BUNDLE/config.json; refuses to replace an existing file. */
 gboolean hako_spec_default_write (const char *bundle, HakoSpecDefaultMode mode, GError **error);
+/* linux.uidMappings (or gidMappings) with one entry: CONTAINER_ID is HOST_ID, size 1. */
+JsonNode *hako_spec_default_id_mapping (guint32 container_id, guint32 host_id);
