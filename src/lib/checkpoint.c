@@ -481,7 +481,7 @@ hako_container_restore (const HakoRestoreOptions *options, GError **error)
     goto failed;
   if (options->detach)
     return 0;
-  status = hako_foreground_wait (pid, -1, error);
+  status = hako_foreground_wait (pid, -1, 0, error);
   if (!hako_container_delete (options->root, options->id, TRUE, status < 0 ? NULL : error))
     return -1;
   return status;
