@@ -38,6 +38,7 @@ typedef struct
   gboolean console_offered; /* console_fd is a foreground run's, for a terminal if any */
   const char *cgroup_manager; /* --cgroup-manager, or NULL for the default */
   gboolean overlay;           /* --overlay: the rootfs through fuse-overlayfs (see overlay.h) */
+  const char *const *image_layers; /* --image: its layers' directories, bottom first, the overlay's lowerdirs */
   /* Called with the validated config before any plan is made from it
    * (may be NULL): the network's, which adds mounts. */
   gboolean (*prepare_spec) (HakoSpec *spec, gpointer data, GError **error);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -29,7 +30,7 @@ enum
 struct HakoOverlay
 {
   char *program;  /* absolute path of fuse-overlayfs */
-  char *rootfs;   /* the lowerdir */
+  char *rootfs;   /* the lowerdir: root.path, or an image's layers joined by ':', topmost first */
   char *storage;  /* the container's storage directory */
   char *merged;   /* STORAGE/merged, the mount point */
   char *log;      /* fuse-overlayfs's messages, in the state directory */
@@ -271,10 +272,12 @@ hako_overlay_prepare (HakoOverlay *overlay, const char *state_dir,
                       const HakoUsernsMappings *mappings, GError **error)
 {
   g_autofree char *options = NULL;
+  /* The topmost lowerdir's owner and mode are the merged root's. */
+  g_autofree char *top = g_strndup (overlay->rootfs, strcspn (overlay->rootfs, ":"));
   struct stat lower;
 
-  if (stat (overlay->rootfs, &lower) < 0)
-    return hako_error_set_errno (error, errno, "root.path %s", overlay->rootfs);
+  if (stat (top, &lower) < 0)
+    return hako_error_set_errno (error, errno, "root.path %s", top);
   if (!make_storage (overlay, state_dir, &lower, mappings, error))
     return FALSE;
   options = mount_options (overlay, &lower, mappings);

@@ -32,7 +32,8 @@ gboolean hako_overlay_wanted (const HakoSpec *spec, gboolean requested, gboolean
                               GError **error);
 
 /* In the runtime: checks that fuse-overlayfs and /dev/fuse can be used and
- * that SPEC gives the container a pid namespace of its own. */
+ * that SPEC gives the container a pid namespace of its own. ROOTFS is the
+ * lowerdir: root.path, or an image's layers joined by ':', topmost first. */
 HakoOverlay *hako_overlay_new (const HakoSpec *spec, const char *id, const char *rootfs,
                                GError **error);
 void hako_overlay_free (HakoOverlay *overlay);
