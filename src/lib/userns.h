@@ -54,3 +54,9 @@ gboolean hako_userns_write_maps (pid_t pid, const HakoIdMappings *uids, const Ha
  * hako_userns_write_maps does), for MOUNT_ATTR_IDMAP: an fd of it, which
  * alone keeps it alive (the child that made it is gone), or -1. */
 int hako_userns_open_mapped (const HakoIdMappings *uids, const HakoIdMappings *gids, GError **error);
+
+/* Runs ARGV (ARGV[0] an absolute path) to its end as root of a user
+ * namespace where 0 is the caller and 1..N its subordinate ids, for what
+ * the caller cannot do as itself to files of those ids (remove them).
+ * FALSE when the caller has no subordinate ids or ARGV fails. */
+gboolean hako_userns_run_as_subordinate_root (const char *const *argv, GError **error);

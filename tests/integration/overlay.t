@@ -7,9 +7,9 @@
 # the errors before the payload starts.
 . "$HAKO_TESTS_SRCDIR/integration/tap.sh"
 . "$HAKO_TESTS_SRCDIR/integration/bundle.sh"
-plan 47
+plan 51
 if ! command -v fuse-overlayfs >/dev/null || [ ! -x /bin/busybox ]; then
-  for i in $(seq 47); do skip "overlay" "install fuse-overlayfs and busybox-static"; done
+  for i in $(seq 51); do skip "overlay" "install fuse-overlayfs and busybox-static"; done
   exit 0
 fi
 root="$TEST_TMP/state"
@@ -118,6 +118,17 @@ else
   for i in 1 2; do skip "caller unmapped" "as root the storage belongs to the container's root"; done
 fi
 set_config b "c['linux'].pop('uidMappings', None); c['linux'].pop('gidMappings', None)"
+
+# What a container user other than root writes to the upper dir belongs,
+# rootless, to a subordinate id the caller cannot remove as itself.
+set_config b "c['process']['user'] = {'uid': 1000, 'gid': 1000}; c['process']['args'] = ['sh', '-c', 'mkdir /tmp/d && echo x > /tmp/d/f && chmod 555 /tmp/d']"
+chmod 1777 b/rootfs/tmp
+ok "a container user other than root writes a directory and a file" sh -c "'$HAKO' --root '$root' create --bundle b ${p}q && '$HAKO' --root '$root' start ${p}q"
+ok "... kept in the upper dir, owned by the container user" sh -c "wait_for () { for i in \$(seq 200); do [ -e '$storage/${p}q/upper/tmp/d/f' ] && return 0; sleep 0.05; done; return 1; }; wait_for && [ \"\$(stat -c %u '$storage/${p}q/upper/tmp/d')\" != \$(id -u) ] || [ \$(id -u) = 0 ]"
+ok "... delete removes them" sh -c "sleep 0.2; '$HAKO' --root '$root' delete --force ${p}q"
+ok "... leaving nothing" wait_for gone ${p}q
+chmod 755 b/rootfs/tmp
+set_config b "c['process'].pop('user', None); c['process']['user'] = {'uid': 0, 'gid': 0}"
 
 set_config b "c['process']['args'] = ['true']"
 mkdir -p nofuse
