@@ -154,8 +154,7 @@ read_document (const char *data, gsize length, const char *document, const char 
       || !hako_json_member_string (*object, "", "mediaType", HAKO_JSON_OPTIONAL, &media_type, error))
     return FALSE;
   if (version.value != 2)
-    return hako_json_invalid (error, "schemaVersion", _("%" G_GINT64_FORMAT " is not supported (2 is)"),
-                              version.value);
+    return hako_json_invalid (error, "schemaVersion", _("%d is not supported (2 is)"), (int) version.value);
   if (media_type && !g_strv_contains (types, media_type))
     return hako_json_invalid (error, "mediaType", _("unknown media type \"%s\" (expected %s)"),
                               media_type, types[0]);
@@ -487,7 +486,7 @@ find_manifest (HakoImage *image, const char *ref, GError **error)
 
   if (fd < 0)
     {
-      g_prefix_error (error, _("not an OCI image layout (as skopeo copy ... oci:DIR:TAG or umoci make make them): "));
+      g_prefix_error (error, _("not an OCI image layout (as skopeo copy ... oci:DIR:TAG or umoci make them): "));
       return FALSE;
     }
   while (length < JSON_BLOB_MAX && ((n = read (fd, index + length, JSON_BLOB_MAX - length)) > 0
