@@ -25,14 +25,6 @@ struct HakoLayerStore
 };
 
 static char *
-store_path (void)
-{
-  if (hako_userns_is_host_root ())
-    return g_strdup ("/var/lib/hako/layers");
-  return g_build_filename (g_get_user_data_dir (), "hako", "layers", NULL);
-}
-
-static char *
 sub_path (const HakoLayerStore *store, const char *first, const char *second)
 {
   return g_build_filename (store->path, first, second, NULL);
@@ -62,7 +54,7 @@ hako_layer_store_open (GError **error)
   static const char *const dirs[] = { "sha256", "tmp", "users" };
   g_autofree char *lock = NULL, *tmp = NULL;
 
-  store->path = store_path ();
+  store->path = hako_userns_data_path ("layers");
   store->lock_fd = -1;
   /* 0755 as root: the container's fuse-overlayfs may run as any id. */
   for (gsize i = 0; i < G_N_ELEMENTS (dirs); i++)

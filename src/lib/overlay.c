@@ -58,16 +58,6 @@ hako_overlay_wanted (const HakoSpec *spec, gboolean requested, gboolean *wanted,
   return TRUE;
 }
 
-/* Rootless, under $XDG_DATA_HOME (not the tmpfs runtime directory: an
- * upper dir can grow large); as root of the host, /var/lib. */
-static char *
-storage_root (void)
-{
-  if (hako_userns_is_host_root ())
-    return g_strdup ("/var/lib/hako/overlay");
-  return g_build_filename (g_get_user_data_dir (), "hako", "overlay", NULL);
-}
-
 static gboolean
 has_own_pid_namespace (const HakoSpec *spec)
 {
@@ -79,7 +69,7 @@ HakoOverlay *
 hako_overlay_new (const HakoSpec *spec, const char *id, const char *rootfs, GError **error)
 {
   g_autoptr (HakoOverlay) overlay = g_new0 (HakoOverlay, 1);
-  g_autofree char *root = storage_root ();
+  g_autofree char *root = hako_userns_data_path ("overlay");
   hako_autofd int fuse_fd = -1;
 
   if (!has_own_pid_namespace (spec))

@@ -109,6 +109,14 @@ hako_userns_is_host_root (void)
   return geteuid () == 0 && hako_userns_is_initial ();
 }
 
+char *
+hako_userns_data_path (const char *name)
+{
+  if (hako_userns_is_host_root ())
+    return g_build_filename ("/var/lib/hako", name, NULL);
+  return g_build_filename (g_get_user_data_dir (), "hako", name, NULL);
+}
+
 gboolean
 hako_userns_default_mappings (gboolean host_root, uid_t uid, gid_t gid, const char *user_name,
                               const char *subuid_path, const char *subgid_path,

@@ -34,6 +34,10 @@ gboolean hako_userns_is_initial (void);
 /* Whether this process is root of the initial user namespace: real root,
  * not uid 0 of some user namespace. */
 gboolean hako_userns_is_host_root (void);
+/* Where hako keeps the caller's data NAME (overlay storage, image layers):
+ * rootless under $XDG_DATA_HOME (not the tmpfs runtime directory: it can
+ * grow large), as root of the host under /var/lib. */
+char *hako_userns_data_path (const char *name);
 
 /* The mappings hako uses when the config has none: for the host's root
  * (HOST_ROOT) the identity of the whole id range; otherwise container 0 ->
