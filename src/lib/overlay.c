@@ -304,7 +304,9 @@ hako_overlay_mount (const HakoOverlay *overlay, HakoChildError *err)
   if (mount (overlay->merged, overlay->merged, NULL, MS_BIND, NULL) < 0
       || mount (NULL, overlay->merged, NULL, MS_SHARED, NULL) < 0)
     return hako_child_fail (err, HAKO_CHILD_STAGE_OVERLAY, STEP_SHARE, errno);
-  pid = fork ();
+  /* vfork: no copy of the container process's page tables for a child
+   * that only makes a few system calls before execve (or _exit). */
+  pid = vfork ();
   if (pid < 0)
     return hako_child_fail (err, HAKO_CHILD_STAGE_OVERLAY, STEP_SPAWN, errno);
   if (pid == 0)
