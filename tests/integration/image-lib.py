@@ -4,12 +4,14 @@
 image-lib.py tar OUT ENTRY...      a layer tar of ENTRY: NAME=TEXT (a file),
                                    NAME<PATH (the host's file PATH), NAME/ (a
                                    directory), NAME@TARGET (a symlink),
-                                   NAME%TARGET (a hardlink)
+                                   NAME%TARGET (a hardlink), NAME!MAJOR:MINOR
+                                   (a character device)
 image-lib.py layout DIR CASE OUTSIDE
                                    a one-layer layout, hostile as CASE says
                                    (OUTSIDE: a directory nothing may reach),
                                    or one whose Cmd prints its /etc/hello
-                                   (CASE plain, gzip, zstd)
+                                   (CASE plain, gzip, zstd, device: with a
+                                   character device dev/null2)
 """
 import gzip
 import hashlib
@@ -43,6 +45,11 @@ def make_tar(entries):
                 name, target = entry.split("@", 1)
                 info = tarfile.TarInfo(name)
                 info.type, info.linkname = tarfile.SYMTYPE, target
+            elif "!" in entry:
+                name, numbers = entry.split("!", 1)
+                info = tarfile.TarInfo(name)
+                info.type, info.mode = tarfile.CHRTYPE, 0o666
+                info.devmajor, info.devminor = (int(n) for n in numbers.split(":"))
             elif "%" in entry:
                 name, target = entry.split("%", 1)
                 info = tarfile.TarInfo(name)
@@ -120,6 +127,8 @@ def main():
         return
     layout, case, outside = sys.argv[2:5]
     runnable = ["bin/", "bin/busybox</bin/busybox", "bin/cat@busybox", "etc/", "etc/hello=hello from " + case]
+    if case == "device":
+        runnable += ["dev/", "dev/null2!1:3"]
     entries = [e.replace("{o}", outside) for e in HOSTILE.get(case, runnable)]
     layer = make_tar(entries)
     layer_type = OCI + "layer.v1.tar"

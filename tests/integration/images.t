@@ -7,9 +7,9 @@
 # (traversal, symlinks and hardlinks out, bad digests, sizes and media
 # types) refused with nothing written outside the store or left in it.
 . "$HAKO_TESTS_SRCDIR/integration/tap.sh"
-plan 58
+plan 60
 if ! command -v umoci >/dev/null || ! command -v fuse-overlayfs >/dev/null || [ ! -x /bin/busybox ]; then
-  for i in $(seq 58); do skip "images" "install umoci, fuse-overlayfs and busybox-static"; done
+  for i in $(seq 60); do skip "images" "install umoci, fuse-overlayfs and busybox-static"; done
   exit 0
 fi
 root="$TEST_TMP/state"
@@ -161,4 +161,11 @@ runs () {
     && grep -qx "hello from $1" "$TEST_TMP/stdout"
 }
 for kind in plain gzip zstd; do ok "a $kind tar layer runs" runs $kind; done
-ok "images prune removes their layers" sh -c "'$HAKO' images prune >/dev/null && ! '$HAKO' images -q | grep -q -e '$(digests plain)' -e '$(digests gzip)' -e '$(digests zstd)'"
+ok "a layer with a device node runs" runs device
+device_layer=$(digests device)
+if [ "$(id -u)" = 0 ]; then
+  ok "... the node is made, as root" test -c "$store/sha256/${device_layer#sha256:}/dev/null2"
+else
+  ok "... the node is skipped rootless, with a warning" has "1 device nodes skipped: an unprivileged user cannot create them" stderr
+fi
+ok "images prune removes their layers" sh -c "'$HAKO' images prune >/dev/null && ! '$HAKO' images -q | grep -q -e '$(digests plain)' -e '$(digests gzip)' -e '$(digests zstd)' -e '$device_layer'"
