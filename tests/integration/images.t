@@ -160,7 +160,14 @@ runs () {
   $lib layout "$1" "$1" "$TEST_TMP/outside" && hk 0 run --network none --image "$1" "${p}$1" \
     && grep -qx "hello from $1" "$TEST_TMP/stdout"
 }
-for kind in plain gzip zstd; do ok "a $kind tar layer runs" runs $kind; done
+ok "a plain tar layer runs" runs plain
+ok "a gzip tar layer runs" runs gzip
+if command -v zstd >/dev/null; then
+  ok "a zstd tar layer runs" runs zstd
+else
+  skip "a zstd tar layer runs" "install zstd (the tests compress with its command)"
+  $lib layout zstd plain "$TEST_TMP/outside"
+fi
 ok "a layer with a device node runs" runs device
 device_layer=$(digests device)
 if [ "$(id -u)" = 0 ]; then
