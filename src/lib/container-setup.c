@@ -526,7 +526,7 @@ setup_overlay (HakoSetup *setup, const HakoSetupOptions *options, HakoMountPlanO
     return TRUE;
   rootfs = options->image_layers ? join_topmost_first (options->image_layers)
                                  : g_canonicalize_filename (setup->spec->root->path, options->bundle);
-  setup->overlay = hako_overlay_new (setup->spec, options->id, rootfs, error);
+  setup->overlay = hako_overlay_new (setup->spec, options->id, options->state_dir, rootfs, error);
   if (setup->overlay == NULL)
     return FALSE;
   mount_options->rootfs_source = hako_overlay_get_merged (setup->overlay);

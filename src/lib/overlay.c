@@ -65,9 +65,21 @@ has_own_pid_namespace (const HakoSpec *spec)
          && spec->linux_->namespaces[HAKO_NS_PID].path == NULL;
 }
 
-HakoOverlay *
-hako_overlay_new (const HakoSpec *spec, const char *id, const char *rootfs, GError **error)
+/* ID alone would be shared by containers of one name under two state
+ * roots (--root): the state directory's digest tells them apart. */
+static char *
+storage_name (const char *id, const char *state_dir)
 {
+  g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, state_dir, -1);
+
+  return g_strdup_printf ("%s.%.12s", id, digest);
+}
+
+HakoOverlay *
+hako_overlay_new (const HakoSpec *spec, const char *id, const char *state_dir, const char *rootfs,
+                  GError **error)
+{
+  g_autofree char *name = storage_name (id, state_dir);
   g_autoptr (HakoOverlay) overlay = g_new0 (HakoOverlay, 1);
   g_autofree char *root = hako_userns_data_path ("overlay");
   hako_autofd int fuse_fd = -1;
@@ -97,7 +109,7 @@ hako_overlay_new (const HakoSpec *spec, const char *id, const char *rootfs, GErr
     }
   overlay->rootfs = g_strdup (rootfs);
   overlay->log_fd = -1;
-  overlay->storage = g_build_filename (root, id, NULL);
+  overlay->storage = g_build_filename (root, name, NULL);
   overlay->merged = g_build_filename (overlay->storage, "merged", NULL);
   return g_steal_pointer (&overlay);
 }

@@ -32,10 +32,11 @@ gboolean hako_overlay_wanted (const HakoSpec *spec, gboolean requested, gboolean
                               GError **error);
 
 /* In the runtime: checks that fuse-overlayfs and /dev/fuse can be used and
- * that SPEC gives the container a pid namespace of its own. ROOTFS is the
+ * that SPEC gives the container a pid namespace of its own. The storage is
+ * ID.DIGEST, DIGEST the start of STATE_DIR's sha256. ROOTFS is the
  * lowerdir: root.path, or an image's layers joined by ':', topmost first. */
-HakoOverlay *hako_overlay_new (const HakoSpec *spec, const char *id, const char *rootfs,
-                               GError **error);
+HakoOverlay *hako_overlay_new (const HakoSpec *spec, const char *id, const char *state_dir,
+                               const char *rootfs, GError **error);
 void hako_overlay_free (HakoOverlay *overlay);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HakoOverlay, hako_overlay_free)
 
