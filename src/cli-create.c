@@ -16,6 +16,7 @@ hako_cli_create_args_clear (HakoCliCreateArgs *args)
   g_clear_pointer (&args->dns, g_free);
   g_clear_pointer (&args->outbound_addr, g_strfreev);
   g_clear_pointer (&args->outbound_if, g_free);
+  g_clear_pointer (&args->image, g_free);
 }
 
 gboolean
@@ -38,17 +39,24 @@ hako_cli_parse_create (const char *command, const char *summary, const GOptionEn
     { "outbound-if", 0, 0, G_OPTION_ARG_STRING, &args->outbound_if, N_("Make the container's outbound connections from the addresses of this host interface"), N_("NAME") },
     { "publish", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &args->publish, N_("Forward a host port to the container (repeatable)"), N_("[HOSTIP:]HOSTPORT:CTRPORT[/tcp|/udp]") },
     { "overlay", 0, 0, G_OPTION_ARG_NONE, &args->overlay, N_("Mount the rootfs through fuse-overlayfs, writes kept per container (default: the annotation org.hako.rootfs)"), NULL },
+    { "image", 0, 0, G_OPTION_ARG_FILENAME, &args->image, N_("Run the OCI image layout DIR, its manifest REF (default: the only one, or \"latest\"), its layers through the overlay; ARGS after the ID replace its Cmd. The config is hako spec's, or --bundle's config.json (root.path ignored), with the image's; the state directory keeps it, and is the bundle without --bundle"), N_("DIR[:REF]") },
     { NULL },
   };
   const char *id;
+  int first_arg = 2;
 
-  if (!hako_cli_parse_options_with (command, _("ID"), summary, entries, extra, argc, argv, error)
-      || !hako_cli_container_id (command, *argc, *argv, 0, &id, error)
+  if (!hako_cli_parse_options_with (command, _("ID [ARGS...]"), summary, entries, extra, argc, argv, error)
+      || !hako_cli_container_id (command, *argc, *argv, args->image ? MAX (*argc - 2, 0) : 0, &id, error)
       || !hako_cli_preserve_fds (args->preserve_fds, error)
       || (args->root = hako_cli_state_root (global, error)) == NULL)
     return FALSE;
+  /* "ID -- ARGS": the separator is not an argument. */
+  if (*argc > 2 && g_str_equal ((*argv)[2], "--"))
+    first_arg = 3;
   *options = (HakoCreateOptions){ .root = args->root, .id = id,
-                                  .bundle = args->bundle ? args->bundle : ".",
+                                  .bundle = args->bundle ? args->bundle : args->image ? NULL : ".",
+                                  .image = args->image,
+                                  .image_args = (const char *const *) &(*argv)[first_arg],
                                   .pid_file = args->pid_file, .no_pivot = args->no_pivot,
                                   .no_new_keyring = args->no_new_keyring,
                                   .preserve_fds = args->preserve_fds,

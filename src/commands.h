@@ -61,6 +61,7 @@ typedef struct
   char **outbound_addr;
   char *outbound_if;
   gboolean overlay;
+  char *image;
 } HakoCliCreateArgs;
 
 void hako_cli_create_args_clear (HakoCliCreateArgs *args);
@@ -106,6 +107,8 @@ gboolean hako_cmd_events (HakoGlobalOptions *global, int argc, char **argv, GErr
 gboolean hako_cmd_kill (HakoGlobalOptions *global, int argc, char **argv, GError **error);
 gboolean hako_cmd_delete (HakoGlobalOptions *global, int argc, char **argv, GError **error);
 gboolean hako_cmd_list (HakoGlobalOptions *global, int argc, char **argv, GError **error);
+gboolean hako_cmd_images (HakoGlobalOptions *global, int argc, char **argv, GError **error);
+gboolean hako_cmd_rmi (HakoGlobalOptions *global, int argc, char **argv, GError **error);
 
 gboolean hako_cmd_spec (HakoGlobalOptions *global, int argc, char **argv, GError **error);
 gboolean hako_cmd_validate (HakoGlobalOptions *global, int argc, char **argv, GError **error);

@@ -482,7 +482,17 @@ setup_console (HakoSetup *setup, const HakoSetupOptions *options, GError **error
   return TRUE;
 }
 
-/* The overlay rootfs, when the config or --overlay asks for it. */
+static char *
+join_topmost_first (const char *const *bottom_first)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+
+  for (guint i = g_strv_length ((char **) bottom_first); i-- > 0;)
+    g_string_append_printf (out, "%s%s", out->len ? ":" : "", bottom_first[i]);
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* The overlay rootfs, when the config, --overlay or --image asks for it. */
 static gboolean
 setup_overlay (HakoSetup *setup, const HakoSetupOptions *options, HakoMountPlanOptions *mount_options,
                GError **error)
@@ -490,13 +500,15 @@ setup_overlay (HakoSetup *setup, const HakoSetupOptions *options, HakoMountPlanO
   g_autofree char *rootfs = NULL;
   gboolean wanted;
 
-  if (!hako_overlay_wanted (setup->spec, options->overlay, &wanted, error))
+  if (!hako_overlay_wanted (setup->spec, options->overlay || options->image_layers, &wanted, error))
     return FALSE;
   /* Without root.path the mount plan says what is missing. */
   if (!wanted || setup->spec->root->path == NULL)
     return TRUE;
-  rootfs = g_canonicalize_filename (setup->spec->root->path, options->bundle);
-  setup->overlay = hako_overlay_new (setup->spec, options->id, rootfs, options->overlay_storage, error);
+  rootfs = options->image_layers ? join_topmost_first (options->image_layers)
+                                 : g_canonicalize_filename (setup->spec->root->path, options->bundle);
+  setup->overlay = hako_overlay_new (setup->spec, options->id, options->state_dir, rootfs,
+                                     options->overlay_storage, error);
   if (setup->overlay == NULL)
     return FALSE;
   mount_options->rootfs_source = hako_overlay_get_merged (setup->overlay);

@@ -41,6 +41,7 @@ typedef struct
   const char *overlay_storage; /* the overlay's storage, kept (NULL: the container's own) */
   const char *rootfs_readonly_from; /* bound read-only onto root.path (see mount.h), or NULL */
   gboolean init;              /* pid 1 an init that forwards signals to the payload (container-init.h) */
+  const char *const *image_layers; /* --image: its layers' directories, bottom first, the overlay's lowerdirs */
   /* Called with the validated config before any plan is made from it
    * (may be NULL): the network's, which adds mounts. */
   gboolean (*prepare_spec) (HakoSpec *spec, gpointer data, GError **error);

@@ -14,6 +14,7 @@
 #include <sys/un.h>
 
 #include "cgroup.h"
+#include "container-image.h"
 #include "container-pause.h"
 #include "container-setup.h"
 #include "container.h"
@@ -89,6 +90,14 @@ prepare_network (HakoSpec *spec, gpointer data, GError **error)
          && (net->config->mode != HAKO_NET_SLIRP || hako_net_files_provide (spec, net->state_dir, error));
 }
 
+static gboolean
+read_bundle_config (const char *bundle, char **config, gsize *length, GError **error)
+{
+  g_autofree char *path = g_build_filename (bundle, "config.json", NULL);
+
+  return g_file_get_contents (path, config, length, error);
+}
+
 /* SPEC_OUT and STATE_OUT (may be NULL): the parsed config and the state,
  * for `run` to start and delete with, instead of reading them again. */
 static gboolean
@@ -98,18 +107,26 @@ create_locked (const HakoCreateOptions *options, int offered_console_fd, int loc
   g_autoptr (HakoSetup) setup = NULL;
   g_autoptr (HakoState) state = g_new0 (HakoState, 1);
   g_autofree char *dir = hako_state_dir (options->root, options->id);
-  g_autofree char *bundle = g_canonicalize_filename (options->bundle, NULL);
-  g_autofree char *config_path = g_build_filename (bundle, "config.json", NULL);
+  g_autofree char *bundle = g_canonicalize_filename (options->bundle ? options->bundle : dir, NULL);
   g_autofree char *saved_config = g_build_filename (dir, "config.json", NULL);
   g_autofree char *config = NULL;
-  gsize config_len;
+  gsize config_len = 0;
+  g_auto (HakoContainerImage) image = { 0 };
   HakoSetupOptions setup_options;
   hako_autofd int console_fd = -1;
   g_auto (HakoNetConfig) net = { 0 };
   NetPreparation net_preparation = { .request = &options->net, .state_dir = dir, .config = &net };
 
-  if (!g_file_get_contents (config_path, &config, &config_len, error))
+  if (options->bundle && !read_bundle_config (bundle, &config, &config_len, error))
     return FALSE;
+  if (options->image)
+    {
+      if (!hako_container_image_prepare (options->image, config, config_len, options->image_args, &image, error))
+        return FALSE;
+      g_free (config);
+      config = g_steal_pointer (&image.config);
+      config_len = strlen (config);
+    }
   if (options->console_socket
       && (console_fd = hako_terminal_connect_console_socket (options->console_socket, error)) < 0)
     return FALSE;
@@ -124,6 +141,7 @@ create_locked (const HakoCreateOptions *options, int offered_console_fd, int loc
                                       .overlay_storage = options->overlay_storage,
                                       .rootfs_readonly_from = options->rootfs_readonly_from,
                                       .init = options->init,
+                                      .image_layers = (const char *const *) image.layer_dirs,
                                       .prepare_spec = prepare_network,
                                       .prepare_data = &net_preparation };
   setup = hako_setup_new (config, config_len, &setup_options, error);
@@ -148,6 +166,7 @@ create_locked (const HakoCreateOptions *options, int offered_console_fd, int loc
    * nothing would be left to find after a failure (the setup children end
    * with the runtime), and `state` says the container does not exist yet. */
   if (!hako_state_make_dir (options->root, options->id, error)
+      || (options->image && !hako_container_image_pin (&image, dir, error))
       /* Only later commands under the lock read it: no need for a rename. */
       || !hako_file_create_new (saved_config, config, config_len, 0600, error)
       || !hako_setup_spawn (setup, options->root, state, lock_fd, error))

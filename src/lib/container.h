@@ -11,7 +11,9 @@ typedef struct
 {
   const char *root;     /* the state root (resolved) */
   const char *id;
-  const char *bundle;   /* default "." */
+  const char *bundle;   /* default "." (with image: NULL, the state directory) */
+  const char *image;    /* --image DIR[:REF], or NULL */
+  const char *const *image_args; /* with image: the command instead of its Cmd (may be empty) */
   const char *pid_file; /* may be NULL */
   gboolean no_pivot;
   gboolean no_new_keyring;

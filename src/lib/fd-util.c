@@ -97,6 +97,10 @@ hako_remove_tree (const char *path)
       unlink (path);
       return;
     }
+  /* A read-only directory of the caller's (an image layer's /usr, say)
+   * keeps its entries until it is writable again. */
+  if (st.st_uid == geteuid () && (st.st_mode & S_IRWXU) != S_IRWXU)
+    chmod (path, (st.st_mode & 07777) | S_IRWXU);
   entries = g_dir_open (path, 0, NULL);
   while (entries && (name = g_dir_read_name (entries)) != NULL)
     {

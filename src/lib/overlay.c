@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <sched.h>
+#include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -14,6 +15,7 @@
 #include "error.h"
 #include "fd-util.h"
 #include "i18n.h"
+#include "log.h"
 #include "overlay.h"
 
 #define FUSE_DEVICE "/dev/fuse"
@@ -31,7 +33,7 @@ enum
 struct HakoOverlay
 {
   char *program;  /* absolute path of fuse-overlayfs */
-  char *rootfs;   /* the lowerdir */
+  char *rootfs;   /* the lowerdir: root.path, or an image's layers joined by ':', topmost first */
   char *storage;  /* the container's storage directory */
   char *merged;   /* STORAGE/merged, the mount point */
   gboolean kept;  /* the caller's storage directory, left after the container */
@@ -64,9 +66,7 @@ hako_overlay_wanted (const HakoSpec *spec, gboolean requested, gboolean *wanted,
 char *
 hako_overlay_storage_root (void)
 {
-  if (hako_userns_is_host_root ())
-    return g_strdup ("/var/lib/hako/overlay");
-  return g_build_filename (g_get_user_data_dir (), "hako", "overlay", NULL);
+  return hako_userns_data_path ("overlay");
 }
 
 static gboolean
@@ -76,10 +76,21 @@ has_own_pid_namespace (const HakoSpec *spec)
          && spec->linux_->namespaces[HAKO_NS_PID].path == NULL;
 }
 
+/* ID alone would be shared by containers of one name under two state
+ * roots (--root): the state directory's digest tells them apart. */
+static char *
+storage_name (const char *id, const char *state_dir)
+{
+  g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, state_dir, -1);
+
+  return g_strdup_printf ("%s.%.12s", id, digest);
+}
+
 HakoOverlay *
-hako_overlay_new (const HakoSpec *spec, const char *id, const char *rootfs, const char *storage,
+hako_overlay_new (const HakoSpec *spec, const char *id, const char *state_dir, const char *rootfs,
                   GError **error)
 {
+  g_autofree char *name = storage_name (id, state_dir);
   g_autoptr (HakoOverlay) overlay = g_new0 (HakoOverlay, 1);
   g_autofree char *root = hako_overlay_storage_root ();
   hako_autofd int fuse_fd = -1;
@@ -110,7 +121,7 @@ hako_overlay_new (const HakoSpec *spec, const char *id, const char *rootfs, cons
   overlay->rootfs = g_strdup (rootfs);
   overlay->log_fd = -1;
   overlay->kept = storage != NULL;
-  overlay->storage = storage ? g_canonicalize_filename (storage, NULL) : g_build_filename (root, id, NULL);
+  overlay->storage = storage ? g_canonicalize_filename (storage, NULL) : g_build_filename (root, name, NULL);
   overlay->merged = g_build_filename (overlay->storage, "merged", NULL);
   return g_steal_pointer (&overlay);
 }
@@ -278,10 +289,12 @@ hako_overlay_prepare (HakoOverlay *overlay, const char *state_dir,
                       const HakoUsernsMappings *mappings, GError **error)
 {
   g_autofree char *options = NULL;
+  /* The topmost lowerdir's owner and mode are the merged root's. */
+  g_autofree char *top = g_strndup (overlay->rootfs, strcspn (overlay->rootfs, ":"));
   struct stat lower;
 
-  if (stat (overlay->rootfs, &lower) < 0)
-    return hako_error_set_errno (error, errno, "root.path %s", overlay->rootfs);
+  if (stat (top, &lower) < 0)
+    return hako_error_set_errno (error, errno, "root.path %s", top);
   if (!make_storage (overlay, state_dir, &lower, mappings, error))
     return FALSE;
   options = mount_options (overlay, &lower, mappings);
@@ -317,7 +330,9 @@ hako_overlay_mount (const HakoOverlay *overlay, HakoChildError *err)
   if (mount (overlay->merged, overlay->merged, NULL, MS_BIND, NULL) < 0
       || mount (NULL, overlay->merged, NULL, MS_SHARED, NULL) < 0)
     return hako_child_fail (err, HAKO_CHILD_STAGE_OVERLAY, STEP_SHARE, errno);
-  pid = fork ();
+  /* vfork: no copy of the container process's page tables for a child
+   * that only makes a few system calls before execve (or _exit). */
+  pid = vfork ();
   if (pid < 0)
     return hako_child_fail (err, HAKO_CHILD_STAGE_OVERLAY, STEP_SPAWN, errno);
   if (pid == 0)
@@ -382,12 +397,30 @@ hako_overlay_describe_error (const HakoOverlay *overlay, const HakoChildError *e
                           overlay->rootfs, overlay->storage, why);
 }
 
+/* Rootless, what the container's users other than its root wrote to the
+ * upper dir belongs to subordinate ids, which the caller cannot remove:
+ * root of a user namespace of those ids can. */
+static void
+remove_subordinate_files (const char *storage)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *rm = g_find_program_in_path ("rm");
+  const char *argv[] = { rm, "-rf", "--one-file-system", "--", storage, NULL };
+
+  if (rm == NULL || !hako_userns_run_as_subordinate_root (argv, &error))
+    hako_log_warning (_("cannot remove the overlay's storage %s: %s"), storage,
+                      error ? error->message : _("no rm in PATH"));
+}
+
 void
 hako_overlay_remove_storage (const char *state_dir)
 {
   g_autofree char *link = g_build_filename (state_dir, STORAGE_LINK, NULL);
   g_autofree char *storage = g_file_read_link (link, NULL);
 
-  if (storage)
-    hako_remove_tree (storage);
+  if (storage == NULL)
+    return;
+  hako_remove_tree (storage);
+  if (g_file_test (storage, G_FILE_TEST_EXISTS) && !hako_userns_is_host_root ())
+    remove_subordinate_files (storage);
 }

@@ -32,11 +32,13 @@ gboolean hako_overlay_wanted (const HakoSpec *spec, gboolean requested, gboolean
                               GError **error);
 
 /* In the runtime: checks that fuse-overlayfs and /dev/fuse can be used and
- * that SPEC gives the container a pid namespace of its own. STORAGE: the
- * caller's directory for upper, work and merged, which stays after the
- * container (NULL: one of the container's own, removed with it). */
-HakoOverlay *hako_overlay_new (const HakoSpec *spec, const char *id, const char *rootfs,
-                               const char *storage, GError **error);
+ * that SPEC gives the container a pid namespace of its own. The storage is
+ * ID.DIGEST, DIGEST the start of STATE_DIR's sha256, removed with the
+ * container; or STORAGE, the caller's directory for upper, work and merged,
+ * which stays after it. ROOTFS is the lowerdir: root.path, or an image's
+ * layers joined by ':', topmost first. */
+HakoOverlay *hako_overlay_new (const HakoSpec *spec, const char *id, const char *state_dir,
+                               const char *rootfs, const char *storage, GError **error);
 void hako_overlay_free (HakoOverlay *overlay);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HakoOverlay, hako_overlay_free)
 

@@ -14,6 +14,7 @@
 #include "fd-util.h"
 #include "i18n.h"
 #include "json-read.h"
+#include "layer-store.h"
 #include "overlay.h"
 #include "spec.h"
 #include "state.h"
@@ -307,8 +308,10 @@ hako_state_remove (const char *root, const char *id)
   g_autofree char *dir = hako_state_dir (root, id);
   g_autofree char *lock = lock_path (root, id);
 
-  /* Before the directory that records where the storage is. */
+  /* Before the directory that records where the storage is, and which
+   * image layers the container uses. */
   hako_overlay_remove_storage (dir);
+  hako_layer_store_unpin (dir);
   hako_remove_tree (dir);
   unlink (lock);
 }

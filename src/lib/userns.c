@@ -109,6 +109,14 @@ hako_userns_is_host_root (void)
   return geteuid () == 0 && hako_userns_is_initial ();
 }
 
+char *
+hako_userns_data_path (const char *name)
+{
+  if (hako_userns_is_host_root ())
+    return g_build_filename ("/var/lib/hako", name, NULL);
+  return g_build_filename (g_get_user_data_dir (), "hako", name, NULL);
+}
+
 gboolean
 hako_userns_is_root (void)
 {
@@ -373,4 +381,47 @@ hako_userns_open_mapped (const HakoIdMappings *uids, const HakoIdMappings *gids,
     while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)
       ;
   return fd;
+}
+
+gboolean
+hako_userns_run_as_subordinate_root (const char *const *argv, GError **error)
+{
+  g_auto (HakoUsernsMappings) mappings = { 0 };
+  struct passwd *pw = getpwuid (geteuid ());
+  char *const envp[] = { NULL };
+  hako_autofd int userns_fd = -1;
+  pid_t pid;
+  int status;
+
+  if (!hako_userns_default_mappings (FALSE, geteuid (), getegid (), pw ? pw->pw_name : NULL, "/etc/subuid",
+                                     "/etc/subgid", &mappings, error))
+    return FALSE;
+  if (mappings.notice)
+    {
+      g_set_error_literal (error, HAKO_ERROR, HAKO_ERROR_NOT_FOUND, mappings.notice);
+      return FALSE;
+    }
+  if ((userns_fd = hako_userns_open_mapped (&mappings.uids, &mappings.gids, error)) < 0)
+    return FALSE;
+  pid = fork ();
+  if (pid == 0)
+    {
+      /* The owner of a user namespace may join it, with every capability
+       * there; exec keeps them for uid 0. */
+      if (setns (userns_fd, CLONE_NEWUSER) == 0)
+        execve (argv[0], (char *const *) argv, envp);
+      _exit (127);
+    }
+  if (pid < 0)
+    return hako_error_set_errno (error, errno, "fork");
+  while (waitpid (pid, &status, 0) < 0)
+    if (errno != EINTR)
+      return hako_error_set_errno (error, errno, "waitpid");
+  if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
+    {
+      g_set_error (error, HAKO_ERROR, HAKO_ERROR_FAILED, _("%s failed in a user namespace of the subordinate ids"),
+                   argv[0]);
+      return FALSE;
+    }
+  return TRUE;
 }

@@ -34,6 +34,10 @@ gboolean hako_userns_is_initial (void);
 /* Whether this process is root of the initial user namespace: real root,
  * not uid 0 of some user namespace. */
 gboolean hako_userns_is_host_root (void);
+/* Where hako keeps the caller's data NAME (overlay storage, image layers):
+ * rootless under $XDG_DATA_HOME (not the tmpfs runtime directory: it can
+ * grow large), as root of the host under /var/lib. */
+char *hako_userns_data_path (const char *name);
 
 /* Whether this process is uid 0 of its user namespace: the host's root, or
  * root of a user namespace a rootless engine (Podman) runs the runtime in.
@@ -63,3 +67,9 @@ gboolean hako_userns_write_maps (pid_t pid, const HakoIdMappings *uids, const Ha
  * hako_userns_write_maps does), for MOUNT_ATTR_IDMAP: an fd of it, which
  * alone keeps it alive (the child that made it is gone), or -1. */
 int hako_userns_open_mapped (const HakoIdMappings *uids, const HakoIdMappings *gids, GError **error);
+
+/* Runs ARGV (ARGV[0] an absolute path) to its end as root of a user
+ * namespace where 0 is the caller and 1..N its subordinate ids, for what
+ * the caller cannot do as itself to files of those ids (remove them).
+ * FALSE when the caller has no subordinate ids or ARGV fails. */
+gboolean hako_userns_run_as_subordinate_root (const char *const *argv, GError **error);

@@ -7,9 +7,9 @@
 # the errors before the payload starts.
 . "$HAKO_TESTS_SRCDIR/integration/tap.sh"
 . "$HAKO_TESTS_SRCDIR/integration/bundle.sh"
-plan 47
+plan 51
 if ! command -v fuse-overlayfs >/dev/null || [ ! -x /bin/busybox ]; then
-  for i in $(seq 47); do skip "overlay" "install fuse-overlayfs and busybox-static"; done
+  for i in $(seq 51); do skip "overlay" "install fuse-overlayfs and busybox-static"; done
   exit 0
 fi
 root="$TEST_TMP/state"
@@ -17,10 +17,12 @@ hk () { local status=$1; shift; run_hako "$status" --root "$root" "$@"; }
 if [ "$(id -u)" = 0 ]; then storage=/var/lib/hako/overlay; else storage=${XDG_DATA_HOME:-$HOME/.local/share}/hako/overlay; fi
 # Container ids of this run only: the storage directory is per user, not per test.
 p=ovl$$
+# st ID: the storage directory of container ID (named by its state directory too).
+st () { echo "$storage/$1.$(printf %s "$root/$1" | sha256sum | cut -c1-12)"; }
 tree_sum () { (cd b/rootfs && find . -printf '%p %m %u:%g %s\n' | sort && find . -type f -print0 | sort -z | xargs -0 sha256sum); }
 same_tree () { tree_sum | cmp -s - sum.before || { tree_sum | diff sum.before -; return 1; }; }
 # The brackets keep pgrep from matching the shell that runs it.
-daemon_pattern () { echo "[f]use-overlayfs .*$storage/$1/"; }
+daemon_pattern () { echo "[f]use-overlayfs .*$(st "$1")/"; }
 daemons () { pgrep -f "$(daemon_pattern "$1")"; }
 no_daemon () { ! daemons "$1"; }
 pid_of () { sed -n 's/.*"pid": *\([0-9]*\).*/\1/p' "$root/$1/state.json"; }
@@ -28,10 +30,10 @@ delete_gone () { "$HAKO" --root "$root" delete --force "$1" && wait_for gone "$1
 # gone ID: no state, no storage, no daemon, nothing mounted on the host.
 gone () {
   [ ! -e "$root/$1" ] || { echo "state of $1 left"; return 1; }
-  [ ! -e "$storage/$1" ] || { echo "storage of $1 left"; ls -laR "$storage/$1"; return 1; }
+  [ ! -e "$(st "$1")" ] || { echo "storage of $1 left"; ls -laR "$(st "$1")"; return 1; }
   ! daemons "$1" || { echo "daemon of $1 left"; return 1; }
   ! pgrep -f -- "--bundle b $1\$" >/dev/null || { echo "a process of $1 left"; return 1; }
-  ! grep -q "$storage/$1" /proc/self/mountinfo || { echo "mounted on the host"; return 1; }
+  ! grep -q "$(st "$1")" /proc/self/mountinfo || { echo "mounted on the host"; return 1; }
 }
 wait_for () { local i; for i in $(seq 200); do "$@" >/dev/null 2>&1 && return 0; sleep 0.05; done; "$@"; }
 stopped () { hk 0 state "$1" && grep -q '"status": "stopped"' "$TEST_TMP/stdout"; }
@@ -51,21 +53,21 @@ wait $pa; sa=$?; wait $pb; sb=$?
 ok "two containers of one bundle run at once" sh -c "[ $sa = 0 ] && [ $sb = 0 ] || { cat err.a err.b; false; }"
 ok "... each reads back its own write" sh -c "[ \$(wc -l <out.a) = 1 ] && [ \$(wc -l <out.b) = 1 ] && ! cmp -s out.a out.b || { cat out.a out.b; false; }"
 ok "the bundle's files are byte-identical afterwards" same_tree
-ok "... and run removed both containers' storage" sh -c "[ ! -e '$storage/${p}a' ] && [ ! -e '$storage/${p}b' ]"
+ok "... and run removed both containers' storage" sh -c "[ ! -e '$(st ${p}a)' ] && [ ! -e '$(st ${p}b)' ]"
 
 set_config b "c['process']['args'] = ['sleep', '1000']"
 ok "create with the overlay" hk 0 create --bundle b ${p}c
-ok "... the host sees nothing mounted" sh -c "! grep -q fuse-overlayfs /proc/self/mountinfo || ! grep -q '$storage/${p}c' /proc/self/mountinfo"
+ok "... the host sees nothing mounted" sh -c "! grep -q fuse-overlayfs /proc/self/mountinfo || ! grep -q '$(st ${p}c)' /proc/self/mountinfo"
 ok "... the container sees its rootfs as fuse-overlayfs" grep -q ' / [^ ]* [^ ]* - fuse.fuse-overlayfs' "/proc/$(pid_of ${p}c)/mountinfo"
 ok "... its daemon runs" daemons ${p}c
-ok "... its upper dir is in the storage directory" test -d "$storage/${p}c/upper"
+ok "... its upper dir is in the storage directory" test -d "$(st ${p}c)/upper"
 ok "delete --force removes it all" hk 0 delete --force ${p}c
 ok "... no daemon, storage, state or mount left" wait_for gone ${p}c
 
 set_config b "c['process']['args'] = ['sh', '-c', 'echo hi > /f']"
 ok "the daemon ends with the container's processes" sh -c "'$HAKO' --root '$root' create --bundle b ${p}d && '$HAKO' --root '$root' start ${p}d"
 ok "... without delete" wait_for no_daemon ${p}d
-ok "... the write is in its upper dir" grep -qx hi "$storage/${p}d/upper/f"
+ok "... the write is in its upper dir" grep -qx hi "$(st ${p}d)/upper/f"
 ok "... and delete removes it" hk 0 delete ${p}d
 ok "... leaving nothing" gone ${p}d
 
@@ -118,6 +120,17 @@ else
   for i in 1 2; do skip "caller unmapped" "as root the storage belongs to the container's root"; done
 fi
 set_config b "c['linux'].pop('uidMappings', None); c['linux'].pop('gidMappings', None)"
+
+# What a container user other than root writes to the upper dir belongs,
+# rootless, to a subordinate id the caller cannot remove as itself.
+set_config b "c['process']['user'] = {'uid': 1000, 'gid': 1000}; c['process']['args'] = ['sh', '-c', 'mkdir /tmp/d && echo x > /tmp/d/f && chmod 555 /tmp/d']"
+chmod 1777 b/rootfs/tmp
+ok "a container user other than root writes a directory and a file" sh -c "'$HAKO' --root '$root' create --bundle b ${p}q && '$HAKO' --root '$root' start ${p}q"
+ok "... kept in the upper dir, owned by the container user" sh -c "wait_for () { for i in \$(seq 200); do [ -e '$(st ${p}q)/upper/tmp/d/f' ] && return 0; sleep 0.05; done; return 1; }; wait_for && [ \"\$(stat -c %u '$(st ${p}q)/upper/tmp/d')\" != \$(id -u) ] || [ \$(id -u) = 0 ]"
+ok "... delete removes them" sh -c "sleep 0.2; '$HAKO' --root '$root' delete --force ${p}q"
+ok "... leaving nothing" wait_for gone ${p}q
+chmod 755 b/rootfs/tmp
+set_config b "c['process'].pop('user', None); c['process']['user'] = {'uid': 0, 'gid': 0}"
 
 set_config b "c['process']['args'] = ['true']"
 mkdir -p nofuse
