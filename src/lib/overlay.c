@@ -88,7 +88,7 @@ storage_name (const char *id, const char *state_dir)
 
 HakoOverlay *
 hako_overlay_new (const HakoSpec *spec, const char *id, const char *state_dir, const char *rootfs,
-                  GError **error)
+                  const char *storage, GError **error)
 {
   g_autofree char *name = storage_name (id, state_dir);
   g_autoptr (HakoOverlay) overlay = g_new0 (HakoOverlay, 1);
