@@ -77,13 +77,44 @@ criu_log_errors (const char *log)
   return errors->len > 1 ? g_strjoinv ("; ", (char **) errors->pdata) : NULL;
 }
 
+/* A criu config file of --cgroup-root lines for the cgroups of process
+ * PID, as /proc/PID/cgroup names them: criu restores the tree, and the
+ * cgroup namespace of its init, there instead of the dumped container's
+ * cgroups. A v2 hierarchy (no controller name) takes the default root. */
+static gboolean
+write_cgroup_roots (const char *path, pid_t pid, GError **error)
+{
+  g_autofree char *cgroup_path = g_strdup_printf ("/proc/%d/cgroup", (int) pid);
+  g_autofree char *text = NULL;
+  g_auto (GStrv) lines = NULL;
+  g_autoptr (GString) config = g_string_new (NULL);
+
+  if (!g_file_get_contents (cgroup_path, &text, NULL, error))
+    return FALSE;
+  lines = g_strsplit (text, "\n", -1);
+  for (char **l = lines; *l; l++)
+    {
+      g_auto (GStrv) fields = g_strsplit (*l, ":", 3);
+      if (g_strv_length (fields) != 3)
+        continue;
+      if (*fields[1] == '\0')
+        g_string_append_printf (config, "cgroup-root \"%s\"\n", fields[2]);
+      else
+        g_string_append_printf (config, "cgroup-root \"%s:%s\"\n", fields[1], fields[2]);
+    }
+  return g_file_set_contents (path, config->str, -1, error);
+}
+
 /* Runs criu ARGV (its log in WORK/LOG_NAME), inside CGROUP when not NULL:
- * the child waits until it is placed there. */
+ * the child waits until it is placed there, and its cgroups are the roots
+ * it restores into (a config file, as criu's command line is fixed by
+ * then). */
 static gboolean
 run_criu (GPtrArray *argv, const char *work, const char *log_name, HakoCgroup *cgroup,
           GError **error)
 {
   g_autofree char *log = g_build_filename (work, log_name, NULL);
+  g_autofree char *cgroup_config = g_build_filename (work, "hako-cgroups.conf", NULL);
   g_autofree char *errors = NULL;
   int control[2], status;
   gboolean ok = TRUE;
@@ -92,6 +123,11 @@ run_criu (GPtrArray *argv, const char *work, const char *log_name, HakoCgroup *c
 
   g_ptr_array_add (argv, g_strdup ("-o"));
   g_ptr_array_add (argv, g_strdup (log));
+  if (cgroup)
+    {
+      g_ptr_array_add (argv, g_strdup ("--config"));
+      g_ptr_array_add (argv, g_strdup (cgroup_config));
+    }
   g_ptr_array_add (argv, NULL);
   if (pipe2 (control, O_CLOEXEC) < 0)
     return hako_error_set_errno (error, errno, "pipe");
@@ -108,7 +144,8 @@ run_criu (GPtrArray *argv, const char *work, const char *log_name, HakoCgroup *c
   close (control[0]);
   if (pid < 0)
     ok = hako_error_set_errno (error, errno, "fork");
-  ok = ok && (cgroup == NULL || hako_cgroup_place (cgroup, pid, error))
+  ok = ok && (cgroup == NULL || (hako_cgroup_place (cgroup, pid, error)
+                                  && write_cgroup_roots (cgroup_config, pid, error)))
        && hako_fd_write_all (control[1], "", 1, error);
   close (control[1]);
   if (pid < 0)
@@ -155,8 +192,9 @@ criu_argv (const char *criu, const char *command, const HakoCriuOptions *options
   g_ptr_array_add (argv, g_strdup ("--work-dir"));
   g_ptr_array_add (argv, g_strdup (*work));
   g_ptr_array_add (argv, g_strdup ("-v4"));
-  /* hako makes and fills the cgroup itself. */
-  g_ptr_array_add (argv, g_strdup ("--manage-cgroups=ignore"));
+  /* hako makes the cgroups; criu places the tree in them (see
+   * write_cgroup_roots) and makes the init's cgroup namespace. */
+  g_ptr_array_add (argv, g_strdup ("--manage-cgroups=soft"));
   if (options->tcp_established)
     g_ptr_array_add (argv, g_strdup ("--tcp-established"));
   if (options->ext_unix_sk)

@@ -65,14 +65,10 @@ else
   stopped_at=$(counter)
   sleep 0.5
   ok "... the counter stops with it" [ "$(counter)" = "$stopped_at" ]
-  # criu restore gets as far as the mounts: with --manage-cgroups=ignore it
-  # leaves the restored tree in criu's cgroup namespace, owned by the
-  # initial user namespace, and the container's cgroup2 mount fails (EPERM).
-  why_not="criu restore cannot mount the container's cgroup2 yet: hako does not map its cgroups for CRIU (--manage-cgroups=soft with --cgroup-root)"
-  for t in "restore -d runs it again" "... its state is running, with the restored pid" \
-           "... and the counter goes on from where it stopped" "delete removes the restored container"; do
-    skip "$t" "$why_not"
-  done
+  ok "restore -d runs it again" hk 0 restore -d --image-path "$TEST_TMP/img" --bundle b --pid-file r.pid c1
+  ok "... its state is running, with the restored pid" hsh "hako state c1 >st.json && grep -q '\"running\"' st.json && grep -q \"\\\"pid\\\" : \$(cat r.pid),\" st.json"
+  ok "... and the counter goes on from where it stopped" hsh "for i in \$(seq 50); do [ \"\$(cat data/counter)\" -gt '$stopped_at' ] && break; sleep 0.1; done; v=\$(cat data/counter); [ \"\$v\" -gt '$stopped_at' ] && [ \"\$v\" -lt \$(($stopped_at + 40)) ]"
+  ok "delete removes the restored container" hk 0 delete --force c1
 fi
 ok "restore from a directory without a checkpoint names it and leaves nothing" hsh "! hako restore --image-path '$TEST_TMP/none' --bundle b c3 2>err && grep -q 'none holds no checkpoint' err && [ ! -e '$TEST_TMP/none' ] && [ ! -e '$root/c3' ] && [ ! -e '$root/c3.lock' ]"
 ok "nothing is left behind" hsh "[ -z \"\$(hako list -q)\" ]"
