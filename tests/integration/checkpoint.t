@@ -4,7 +4,7 @@
 # restored container's state, and the refusals. CRIU needs root.
 . "$HAKO_TESTS_SRCDIR/integration/tap.sh"
 . "$HAKO_TESTS_SRCDIR/integration/bundle.sh"
-plan 16
+plan 17
 root="$TEST_TMP/state"
 # The criu to use: HAKO_TEST_CRIU (.ci/run builds one that works on newer
 # kernels, tests/criu/build-criu.sh), else the one on $PATH.
@@ -29,7 +29,7 @@ if [ "$(id -u)" != 0 ]; then
   for t in "CRIU's own error" "... names its log, and the container runs on" "the counter runs" \
            "checkpoint --leave-running --tcp-established with --work-path" "... the counter goes on" \
            "checkpoint stops it and deletes the container" "... the counter stops with it" "restore -d runs it again" \
-           "... its state is running, with the restored pid" \
+           "... its state is running, with the restored pid" "... in a cgroup namespace of its own" \
            "... and the counter goes on from where it stopped" "delete removes the restored container" \
            "restore from a directory without a checkpoint names it and leaves nothing"; do
     skip "$t" "CRIU needs root (tested above)"
@@ -51,8 +51,8 @@ if [ -n "$why_not" ]; then
   hk 0 delete --force c1
   for t in "the counter runs" "checkpoint --leave-running --tcp-established with --work-path" "... the counter goes on" \
            "checkpoint stops it and deletes the container" "... the counter stops with it" "restore -d runs it again" \
-           "... its state is running, with the restored pid" "... and the counter goes on from where it stopped" \
-           "delete removes the restored container"; do
+           "... its state is running, with the restored pid" "... in a cgroup namespace of its own" \
+           "... and the counter goes on from where it stopped" "delete removes the restored container"; do
     skip "$t" "$why_not"
   done
 else
@@ -67,6 +67,8 @@ else
   ok "... the counter stops with it" [ "$(counter)" = "$stopped_at" ]
   ok "restore -d runs it again" hk 0 restore -d --image-path "$TEST_TMP/img" --bundle b --pid-file r.pid c1
   ok "... its state is running, with the restored pid" hsh "hako state c1 >st.json && grep -q '\"running\"' st.json && grep -q \"\\\"pid\\\" : \$(cat r.pid),\" st.json"
+  # Its cgroup namespace, not criu's: rooted at the new container's cgroup.
+  ok "... in a cgroup namespace of its own" hsh "[ \"\$(readlink /proc/\$(cat r.pid)/ns/cgroup)\" != \"\$(readlink /proc/self/ns/cgroup)\" ] && grep -qx '0::/' /proc/\$(cat r.pid)/cgroup"
   ok "... and the counter goes on from where it stopped" hsh "for i in \$(seq 50); do [ \"\$(cat data/counter)\" -gt '$stopped_at' ] && break; sleep 0.1; done; v=\$(cat data/counter); [ \"\$v\" -gt '$stopped_at' ] && [ \"\$v\" -lt \$(($stopped_at + 40)) ]"
   ok "delete removes the restored container" hk 0 delete --force c1
 fi
