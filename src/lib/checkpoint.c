@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -23,8 +24,10 @@
 #include "userns.h"
 
 /* What the image directory keeps besides CRIU's images: one
- * "DESTINATION\tSOURCE" line per external mount. */
+ * "DESTINATION\tSOURCE" line per external mount, and one "FD\tRESOURCE"
+ * line per stdio descriptor of the container's init, by CRIU's name. */
 #define EXTERNAL_MOUNTS "hako-mounts"
+#define EXTERNAL_STDIO "hako-stdio"
 
 /* CRIU needs the capabilities of the initial user namespace, and criu
  * (BINARY, or from $PATH). */
@@ -74,13 +77,44 @@ criu_log_errors (const char *log)
   return errors->len > 1 ? g_strjoinv ("; ", (char **) errors->pdata) : NULL;
 }
 
+/* A criu config file of --cgroup-root lines for the cgroups of process
+ * PID, as /proc/PID/cgroup names them: criu restores the tree, and the
+ * cgroup namespace of its init, there instead of the dumped container's
+ * cgroups. A v2 hierarchy (no controller name) takes the default root. */
+static gboolean
+write_cgroup_roots (const char *path, pid_t pid, GError **error)
+{
+  g_autofree char *cgroup_path = g_strdup_printf ("/proc/%d/cgroup", (int) pid);
+  g_autofree char *text = NULL;
+  g_auto (GStrv) lines = NULL;
+  g_autoptr (GString) config = g_string_new (NULL);
+
+  if (!g_file_get_contents (cgroup_path, &text, NULL, error))
+    return FALSE;
+  lines = g_strsplit (text, "\n", -1);
+  for (char **l = lines; *l; l++)
+    {
+      g_auto (GStrv) fields = g_strsplit (*l, ":", 3);
+      if (g_strv_length (fields) != 3)
+        continue;
+      if (*fields[1] == '\0')
+        g_string_append_printf (config, "cgroup-root \"%s\"\n", fields[2]);
+      else
+        g_string_append_printf (config, "cgroup-root \"%s:%s\"\n", fields[1], fields[2]);
+    }
+  return g_file_set_contents (path, config->str, -1, error);
+}
+
 /* Runs criu ARGV (its log in WORK/LOG_NAME), inside CGROUP when not NULL:
- * the child waits until it is placed there. */
+ * the child waits until it is placed there, and its cgroups are the roots
+ * it restores into (a config file, as criu's command line is fixed by
+ * then). */
 static gboolean
 run_criu (GPtrArray *argv, const char *work, const char *log_name, HakoCgroup *cgroup,
           GError **error)
 {
   g_autofree char *log = g_build_filename (work, log_name, NULL);
+  g_autofree char *cgroup_config = g_build_filename (work, "hako-cgroups.conf", NULL);
   g_autofree char *errors = NULL;
   int control[2], status;
   gboolean ok = TRUE;
@@ -89,24 +123,29 @@ run_criu (GPtrArray *argv, const char *work, const char *log_name, HakoCgroup *c
 
   g_ptr_array_add (argv, g_strdup ("-o"));
   g_ptr_array_add (argv, g_strdup (log));
+  if (cgroup)
+    {
+      g_ptr_array_add (argv, g_strdup ("--config"));
+      g_ptr_array_add (argv, g_strdup (cgroup_config));
+    }
   g_ptr_array_add (argv, NULL);
   if (pipe2 (control, O_CLOEXEC) < 0)
     return hako_error_set_errno (error, errno, "pipe");
   pid = fork ();
   if (pid == 0)
     {
-      int null_fd = open ("/dev/null", O_RDWR);
-      if (null_fd < 0 || read (control[0], &byte, 1) != 1)
+      /* criu keeps hako's stdio: a restore gives it to the restored init
+       * (--inherit-fd); criu itself writes only to its log. */
+      if (read (control[0], &byte, 1) != 1)
         _exit (127);
-      dup2 (null_fd, STDIN_FILENO);
-      dup2 (null_fd, STDOUT_FILENO);
       execv ((const char *) argv->pdata[0], (char **) argv->pdata);
       _exit (127);
     }
   close (control[0]);
   if (pid < 0)
     ok = hako_error_set_errno (error, errno, "fork");
-  ok = ok && (cgroup == NULL || hako_cgroup_place (cgroup, pid, error))
+  ok = ok && (cgroup == NULL || (hako_cgroup_place (cgroup, pid, error)
+                                  && write_cgroup_roots (cgroup_config, pid, error)))
        && hako_fd_write_all (control[1], "", 1, error);
   close (control[1]);
   if (pid < 0)
@@ -153,8 +192,9 @@ criu_argv (const char *criu, const char *command, const HakoCriuOptions *options
   g_ptr_array_add (argv, g_strdup ("--work-dir"));
   g_ptr_array_add (argv, g_strdup (*work));
   g_ptr_array_add (argv, g_strdup ("-v4"));
-  /* hako makes and fills the cgroup itself. */
-  g_ptr_array_add (argv, g_strdup ("--manage-cgroups=ignore"));
+  /* hako makes the cgroups; criu places the tree in them (see
+   * write_cgroup_roots) and makes the init's cgroup namespace. */
+  g_ptr_array_add (argv, g_strdup ("--manage-cgroups=soft"));
   if (options->tcp_established)
     g_ptr_array_add (argv, g_strdup ("--tcp-established"));
   if (options->ext_unix_sk)
@@ -204,20 +244,75 @@ external_mounts (const HakoSpec *spec, const char *bundle, pid_t pid)
   return g_string_free (out, FALSE);
 }
 
-/* --external for each line of MOUNTS: the destination as key on dump, its
- * source on restore. */
-static void
-add_external_mounts (GPtrArray *argv, const char *mounts, gboolean restore)
+/* fds 0, 1 and 2 of the container process PID as "FD\tRESOURCE", by
+ * the names CRIU gives them: a pipe or socket by its /proc link, anything
+ * else (a file of the host's, which CRIU cannot reach from the container)
+ * as an external file[MNT_ID:INODE]. */
+static char *
+external_stdio (pid_t pid)
 {
-  g_auto (GStrv) lines = g_strsplit (mounts, "\n", -1);
+  GString *out = g_string_new (NULL);
+
+  for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++)
+    {
+      g_autofree char *link_path = g_strdup_printf ("/proc/%d/fd/%d", (int) pid, fd);
+      g_autofree char *info_path = g_strdup_printf ("/proc/%d/fdinfo/%d", (int) pid, fd);
+      g_autofree char *target = g_file_read_link (link_path, NULL);
+      g_autofree char *info = NULL;
+      const char *mnt_id;
+      struct stat st;
+
+      if (target == NULL)
+        continue;
+      if (g_str_has_prefix (target, "pipe:") || g_str_has_prefix (target, "socket:"))
+        g_string_append_printf (out, "%d\t%s\n", fd, target);
+      else if (stat (link_path, &st) == 0 && g_file_get_contents (info_path, &info, NULL, NULL)
+               && (mnt_id = strstr (info, "mnt_id:")) != NULL)
+        g_string_append_printf (out, "%d\tfile[%x:%" G_GINT64_MODIFIER "x]\n", fd,
+                                (unsigned) strtoul (mnt_id + strlen ("mnt_id:"), NULL, 10), (guint64) st.st_ino);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* The arguments for one "KEY\tVALUE" line of the image's hako-* files. */
+typedef void (*PairArgs) (GPtrArray *argv, const char *key, const char *value, gboolean restore);
+
+/* An external mount: the destination as key on dump, its source on restore. */
+static void
+mount_args (GPtrArray *argv, const char *destination, const char *source, gboolean restore)
+{
+  g_ptr_array_add (argv, g_strdup ("--external"));
+  g_ptr_array_add (argv, g_strdup_printf ("mnt[%s]:%s", destination, restore ? source : destination));
+}
+
+/* A stdio descriptor: an external file on dump; on restore hako's own fd
+ * of that number takes its place, as runc gives the restored container
+ * the caller's stdio. */
+static void
+stdio_args (GPtrArray *argv, const char *fd, const char *resource, gboolean restore)
+{
+  if (restore)
+    {
+      g_ptr_array_add (argv, g_strdup ("--inherit-fd"));
+      g_ptr_array_add (argv, g_strdup_printf ("fd[%s]:%s", fd, resource));
+    }
+  else if (g_str_has_prefix (resource, "file["))
+    {
+      g_ptr_array_add (argv, g_strdup ("--external"));
+      g_ptr_array_add (argv, g_strdup (resource));
+    }
+}
+
+static void
+add_pair_args (GPtrArray *argv, const char *pairs, PairArgs args, gboolean restore)
+{
+  g_auto (GStrv) lines = g_strsplit (pairs, "\n", -1);
 
   for (char **l = lines; *l; l++)
     {
       g_auto (GStrv) pair = g_strsplit (*l, "\t", 2);
-      if (g_strv_length (pair) != 2)
-        continue;
-      g_ptr_array_add (argv, g_strdup ("--external"));
-      g_ptr_array_add (argv, g_strdup_printf ("mnt[%s]:%s", pair[0], restore ? pair[1] : pair[0]));
+      if (g_strv_length (pair) == 2)
+        args (argv, pair[0], pair[1], restore);
     }
 }
 
@@ -259,7 +354,7 @@ checkpoint_locked (const HakoCheckpointOptions *options, const char *criu, GErro
   g_autoptr (HakoSpec) spec = NULL;
   g_autoptr (GPtrArray) argv = NULL;
   g_autofree char *dir = NULL, *config = NULL, *image = NULL, *work = NULL, *mounts = NULL;
-  g_autofree char *mounts_path = NULL, *pid_text = NULL;
+  g_autofree char *mounts_path = NULL, *stdio = NULL, *stdio_path = NULL, *pid_text = NULL;
   HakoStatus status;
 
   if (state == NULL)
@@ -281,10 +376,13 @@ checkpoint_locked (const HakoCheckpointOptions *options, const char *criu, GErro
       || (argv = criu_argv (criu, "dump", &options->criu, &image, &work, error)) == NULL)
     return FALSE;
   mounts = external_mounts (spec, state->bundle, state->pid);
+  stdio = external_stdio (state->pid);
   mounts_path = g_build_filename (image, EXTERNAL_MOUNTS, NULL);
-  if (!g_file_set_contents (mounts_path, mounts, -1, error))
+  stdio_path = g_build_filename (image, EXTERNAL_STDIO, NULL);
+  if (!g_file_set_contents (mounts_path, mounts, -1, error) || !g_file_set_contents (stdio_path, stdio, -1, error))
     return FALSE;
-  add_external_mounts (argv, mounts, FALSE);
+  add_pair_args (argv, mounts, mount_args, FALSE);
+  add_pair_args (argv, stdio, stdio_args, FALSE);
   pid_text = g_strdup_printf ("%d", (int) state->pid);
   g_ptr_array_add (argv, g_strdup ("--tree"));
   g_ptr_array_add (argv, g_strdup (pid_text));
@@ -392,7 +490,7 @@ restore_locked (const HakoRestoreOptions *options, const char *criu, const HakoS
   g_autoptr (GPtrArray) argv = NULL;
   g_autoptr (GError) missing = NULL;
   g_autofree char *image = NULL, *work = NULL, *mounts = NULL, *mounts_path = NULL;
-  g_autofree char *inventory = NULL, *dir = hako_state_dir (options->root, options->id);
+  g_autofree char *stdio = NULL, *stdio_path = NULL, *inventory = NULL, *dir = hako_state_dir (options->root, options->id);
   g_autofree char *root_dir = g_build_filename (dir, "criu-root", NULL);
   g_autofree char *pid_text = NULL;
   pid_t pid = 0;
@@ -409,13 +507,16 @@ restore_locked (const HakoRestoreOptions *options, const char *criu, const HakoS
     goto failed;
   inventory = g_build_filename (image, "inventory.img", NULL);
   mounts_path = g_build_filename (image, EXTERNAL_MOUNTS, NULL);
-  if (!g_file_test (inventory, G_FILE_TEST_EXISTS) || !g_file_get_contents (mounts_path, &mounts, NULL, NULL))
+  stdio_path = g_build_filename (image, EXTERNAL_STDIO, NULL);
+  if (!g_file_test (inventory, G_FILE_TEST_EXISTS) || !g_file_get_contents (mounts_path, &mounts, NULL, NULL)
+      || !g_file_get_contents (stdio_path, &stdio, NULL, NULL))
     {
       g_set_error (error, HAKO_ERROR, HAKO_ERROR_NOT_FOUND,
                    _("%s holds no checkpoint of hako's: give the --image-path that hako checkpoint wrote"), image);
       goto failed;
     }
-  add_external_mounts (argv, mounts, TRUE);
+  add_pair_args (argv, mounts, mount_args, TRUE);
+  add_pair_args (argv, stdio, stdio_args, TRUE);
   if ((state = restore_prepare (options, spec, bundle, config, &cgroup, error)) != NULL
       && (pid = restore_run (argv, state->rootfs, root_dir, work, cgroup, error)) > 0)
     {

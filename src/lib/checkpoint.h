@@ -6,8 +6,10 @@
  * the host's device nodes bound in) are CRIU "external" mounts: dumped
  * under their destination as key, restored from their source, which the
  * image directory keeps (hako-mounts). The namespaces are the ones hako
- * made; one joined by path is refused. The restored tree is placed in the
- * container's new cgroup through criu itself, which waits for it there. */
+ * made; one joined by path is refused. The init's stdio are external
+ * too (hako-stdio): restore gives the restored init hako's own. criu
+ * restores into the container's new cgroups (it runs in them, and takes
+ * them as its --cgroup-root), making the init's cgroup namespace there. */
 #pragma once
 
 #include <glib.h>

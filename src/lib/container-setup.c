@@ -198,6 +198,12 @@ run_container_process (HakoSetup *setup)
   if (setup->keyring_name && syscall (SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, setup->keyring_name) < 0
       && errno != ENOSYS)
     child_fail_errno (setup, HAKO_CHILD_STAGE_SYNC, STEP_KEYRING);
+  /* A session of its own, as with a terminal (which makes one): the
+   * container leaves the caller's job control, and CRIU dumps only a tree
+   * that leads its session. It cannot fail: a forked child leads no
+   * process group. */
+  if (setup->console_fd < 0)
+    setsid ();
   /* Before the mount plan binds its merged tree as the rootfs. */
   if ((setup->overlay && hako_overlay_mount (setup->overlay, &error) < 0)
       || hako_mount_plan_apply (setup->mounts, before_pivot, setup, &error) < 0
