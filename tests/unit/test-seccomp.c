@@ -236,17 +236,25 @@ probe_getpriority (int *probes, gconstpointer data)
 
 /* ---- compiling ---- */
 
+/* SCMP_ACT_NOTIFY: a listener where hako can pass it on, refused where the
+ * handoff itself would be notified. */
 static void
-test_notify_refused (void)
+test_notify (void)
 {
+  g_autoptr (HakoSeccompPlan) plan = plan_for (
+      "\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"/run/a.sock\","
+      "\"syscalls\": [{\"names\": [\"mkdir\"], \"action\": \"SCMP_ACT_NOTIFY\"}]");
+
+  g_assert_true (hako_seccomp_plan_has_listener (plan));
+  g_assert_false (hako_seccomp_plan_has_listener (NULL));
   assert_plan_error ("\"defaultAction\": \"SCMP_ACT_NOTIFY\", \"listenerPath\": \"/run/a.sock\"",
-                     HAKO_ERROR_UNSUPPORTED, "linux.seccomp.defaultAction: ",
-                     "SCMP_ACT_NOTIFY (listenerPath) is not supported yet", NULL);
+                     HAKO_ERROR_CONFIG, "linux.seccomp.defaultAction: ",
+                     "SCMP_ACT_NOTIFY cannot be the default action", NULL);
   assert_plan_error ("\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"/run/a.sock\","
                      "\"syscalls\": [{\"names\": [\"getpid\"], \"action\": \"SCMP_ACT_LOG\"},"
-                     "  {\"names\": [\"openat\"], \"action\": \"SCMP_ACT_NOTIFY\"}]",
-                     HAKO_ERROR_UNSUPPORTED, "linux.seccomp.syscalls[1].action: ",
-                     "SCMP_ACT_NOTIFY (listenerPath) is not supported yet", NULL);
+                     "  {\"names\": [\"openat\", \"sendmsg\"], \"action\": \"SCMP_ACT_NOTIFY\"}]",
+                     HAKO_ERROR_CONFIG, "linux.seccomp.syscalls[1].names[1]: ",
+                     "cannot be used for sendmsg", NULL);
 }
 
 static void
@@ -518,7 +526,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/seccomp/compile/notify-refused", test_notify_refused);
+  g_test_add_func ("/seccomp/compile/notify", test_notify);
   g_test_add_func ("/seccomp/compile/errors", test_compile_errors);
   g_test_add_func ("/seccomp/compile/skips", test_compile_skips);
   g_test_add_func ("/seccomp/compile/describe-error", test_describe_error);

@@ -1,0 +1,26 @@
+# Shared by the attack tests (tests/security/*.t), after tap.sh and bundle.sh.
+: "${HAKO_TESTS_BUILDDIR:=$(dirname "$HAKO")/../tests}"
+root="$TEST_TMP/state"
+hk () { local status=$1; shift; run_hako "$status" --root "$root" "$@"; }
+
+# A bundle of make_bundle's without the extras: the bundle's rootfs bound
+# as it is, no network helper (the tests that want them say so).
+make_plain_bundle () {
+  make_bundle "$@" || return 1
+  set_config "$1" "c['annotations']['org.hako.rootfs'] = 'bind'; c['annotations'].pop('org.hako.network', None)"
+}
+
+# build_helper NAME BUNDLE: tests/security/helpers/NAME.c, static (the
+# busybox rootfs has no libc), as BUNDLE/rootfs/bin/NAME.
+build_helper () {
+  ${CC:-gcc} -static -no-pie -O2 -o "$2/rootfs/bin/$1" "$HAKO_TESTS_SRCDIR/security/helpers/$1.c"
+}
+
+# can_build_static: gcc and a static libc (Debian: build-essential).
+can_build_static () {
+  printf 'int main(void){return 0;}\n' > "$TEST_TMP/probe.c"
+  ${CC:-gcc} -static -o "$TEST_TMP/probe" "$TEST_TMP/probe.c" 2>/dev/null
+}
+
+# nothing_left: no container listed, no state directory, no lock file.
+nothing_left () { [ -z "$("$HAKO" --root "$root" list -q 2>/dev/null)" ] && [ -z "$(ls -A "$root" 2>/dev/null)" ]; }
