@@ -14,6 +14,9 @@ typedef enum
   HAKO_SPEC_DEFAULT_SINGLE_ID,
 } HakoSpecDefaultMode;
 
-char *hako_spec_default_generate (HakoSpecDefaultMode mode, uid_t uid, gid_t gid, GError **error);
+/* With SECCOMP, linux.seccomp is hako's default profile (seccomp-default.h). */
+char *hako_spec_default_generate (HakoSpecDefaultMode mode, gboolean seccomp, uid_t uid, gid_t gid,
+                                  GError **error);
 /* Writes BUNDLE/config.json; refuses to replace an existing file. */
-gboolean hako_spec_default_write (const char *bundle, HakoSpecDefaultMode mode, GError **error);
+gboolean hako_spec_default_write (const char *bundle, HakoSpecDefaultMode mode, gboolean seccomp,
+                                  GError **error);
