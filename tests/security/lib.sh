@@ -4,10 +4,30 @@ root="$TEST_TMP/state"
 hk () { local status=$1; shift; run_hako "$status" --root "$root" "$@"; }
 
 # A bundle of make_bundle's without the extras: the bundle's rootfs bound
-# as it is, no network helper (the tests that want them say so).
+# as it is, no network helper (the tests that want them say so), and a
+# tmpfs on /tmp for the payload to write to.
 make_plain_bundle () {
   make_bundle "$@" || return 1
-  set_config "$1" "c['annotations']['org.hako.rootfs'] = 'bind'; c['annotations'].pop('org.hako.network', None)"
+  set_config "$1" "c['annotations']['org.hako.rootfs'] = 'bind'; c['annotations'].pop('org.hako.network', None); c['mounts'].append({'destination': '/tmp', 'type': 'tmpfs', 'source': 'tmpfs', 'options': ['nosuid', 'nodev']})"
+}
+
+# set_args BUNDLE ARG...: process.args of BUNDLE's config.json.
+set_args () {
+  "${PYTHON3:-python3}" - "$@" <<'PY'
+import json, sys
+path = sys.argv[1] + "/config.json"
+with open(path) as f:
+    c = json.load(f)
+c["process"]["args"] = sys.argv[2:]
+with open(path, "w") as f:
+    json.dump(c, f, indent=2)
+PY
+}
+
+# run_args BUNDLE ID ARG...: hako run of BUNDLE with process.args ARG...
+run_args () {
+  local bundle=$1 id=$2; shift 2
+  set_args "$bundle" "$@" && hk 0 run --bundle "$bundle" "$id"
 }
 
 # build_helper NAME BUNDLE: tests/security/helpers/NAME.c, static (the

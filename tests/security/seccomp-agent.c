@@ -2,12 +2,15 @@
  * on SOCKET, and for each connection writes the container process state
  * it receives to STATE_PREFIX.N and serves the listener fd that came with
  * it in a child of its own: mkdir and mkdirat "succeed" without making
- * anything; any other notified call fails with ERRNO.
- * Usage: seccomp-agent SOCKET STATE_PREFIX ERRNO */
+ * anything, rmdir fails with ERRNO, any other notified call goes on as
+ * usual. The listener of connection HANG (when given) is never answered:
+ * its process stays stopped in that call.
+ * Usage: seccomp-agent SOCKET STATE_PREFIX ERRNO [HANG] */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/seccomp.h>
 #include <seccomp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -20,12 +23,13 @@
 #include "fd-util.h"
 
 static void
-serve (int listener, int fail_errno)
+serve (int listener, int fail_errno, int hang)
 {
   struct seccomp_notif *request;
   struct seccomp_notif_resp *response;
   int mkdir_nr = seccomp_syscall_resolve_name ("mkdir");
   int mkdirat_nr = seccomp_syscall_resolve_name ("mkdirat");
+  int rmdir_nr = seccomp_syscall_resolve_name ("rmdir");
 
   if (seccomp_notify_alloc (&request, &response) < 0)
     exit (1);
@@ -39,12 +43,16 @@ serve (int listener, int fail_errno)
             continue;
           exit (0);
         }
+      if (hang)
+        continue;
       memset (response, 0, sizeof *response);
       response->id = request->id;
       if (request->data.nr == mkdir_nr || request->data.nr == mkdirat_nr)
         response->val = 0;
-      else
+      else if (request->data.nr == rmdir_nr)
         response->error = -fail_errno;
+      else
+        response->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
       /* ENOENT: the caller was killed meanwhile. */
       (void) seccomp_notify_respond (listener, response);
     }
@@ -84,11 +92,14 @@ main (int argc, char **argv)
   struct sockaddr_un address = { .sun_family = AF_UNIX };
   int server;
 
-  if (argc != 4 || strlen (argv[1]) >= sizeof address.sun_path)
+  unsigned hang;
+
+  if ((argc != 4 && argc != 5) || strlen (argv[1]) >= sizeof address.sun_path)
     {
-      fprintf (stderr, "usage: seccomp-agent SOCKET STATE_PREFIX ERRNO\n");
+      fprintf (stderr, "usage: seccomp-agent SOCKET STATE_PREFIX ERRNO [HANG]\n");
       return 2;
     }
+  hang = argc == 5 ? (unsigned) atoi (argv[4]) : 0;
   signal (SIGCHLD, SIG_IGN);
   strcpy (address.sun_path, argv[1]);
   server = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -110,7 +121,7 @@ main (int argc, char **argv)
       listener = receive_state (connection, path);
       close (connection);
       if (listener >= 0 && fork () == 0)
-        serve (listener, atoi (argv[3]));
+        serve (listener, atoi (argv[3]), n == hang);
       if (listener >= 0)
         close (listener);
     }
