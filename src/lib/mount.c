@@ -1020,11 +1020,11 @@ apply_symlink (Apply *a, const HakoMountStep *step)
  * symlink, a fake directory or something mounted over it, and masking or
  * protecting what is there would leave the real files as they are. */
 static gboolean
-fake_proc_path (const char *destination, int fd)
+fake_proc_path (const char *path, int fd)
 {
   struct statfs st;
 
-  return g_str_has_prefix (destination, "/proc/") && fstatfs (fd, &st) == 0
+  return g_str_has_prefix (path, "/proc/") && fstatfs (fd, &st) == 0
          && st.f_type != PROC_SUPER_MAGIC;
 }
 
@@ -1034,7 +1034,7 @@ static int
 open_listed_path (Apply *a, const HakoMountStep *step, int *fd)
 {
   *fd = resolve_in_root (a->rootfd, step->destination);
-  if (*fd >= 0 && fake_proc_path (step->destination, *fd))
+  if (*fd >= 0 && fake_proc_path (step->path, *fd))
     {
       close (*fd);
       errno = EXDEV;
@@ -1298,7 +1298,7 @@ describe_hint (const HakoMountStep *step, HakoMountOp op, int saved_errno)
     return g_strdup_printf (_("%s is not on procfs: the container's /proc is a symlink, a fake "
                               "directory or another filesystem mounted over it; mount proc on "
                               "/proc and nothing over it"),
-                            step->destination);
+                            step->path);
   if (saved_errno == ENOSYS && op == HAKO_MOUNT_OP_SETATTR)
     return g_strdup (_("recursive mount options (rro, rnosuid, ...) need Linux 5.12 or later"));
   if (saved_errno == ENOENT && op == HAKO_MOUNT_OP_MOUNT
