@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <json-glib/json-glib.h>
 #include <stdlib.h>
@@ -42,6 +43,9 @@ hako_state_free (HakoState *state)
   g_free (state);
 }
 
+/* The longest id whose lock file, ID.lock, is a valid file name. */
+#define ID_NAME_MAX (NAME_MAX - 5)
+
 gboolean
 hako_container_id_check (const char *id, GError **error)
 {
@@ -54,6 +58,15 @@ hako_container_id_check (const char *id, GError **error)
     g_set_error (error, HAKO_ERROR, HAKO_ERROR_USAGE,
                  _("invalid container id \"%s\": use 1 to 1024 letters, digits, '_', '+', '-' or '.', other than \".\" and \"..\""),
                  id);
+  /* runc's limit is 1024, but ROOT/ID.lock is one file name. */
+  else if (strlen (id) > ID_NAME_MAX)
+    {
+      g_set_error (error, HAKO_ERROR, HAKO_ERROR_USAGE,
+                   _("container id \"%.16s...\" is %zu bytes long: hako names files in the state "
+                     "root after it, which allows %d: use a shorter id"),
+                   id, strlen (id), ID_NAME_MAX);
+      valid = FALSE;
+    }
   return valid;
 }
 
