@@ -7,11 +7,7 @@
 . "$HAKO_TESTS_SRCDIR/security/lib.sh"
 plan 9
 make_plain_bundle b '["capstat"]'
-if ! can_build_static; then
-  for t in $(seq 9); do skip "capabilities" "no gcc with a static libc to build the helper"; done
-  exit 0
-fi
-build_helper capstat b
+helpers_or_skip 9 b capstat
 # The default bounding set: CAP_AUDIT_WRITE, CAP_KILL, CAP_NET_BIND_SERVICE.
 bounding=0000000020000420
 field () { tr ' ' '\n' < "$TEST_TMP/stdout" | sed -n "s/^$1=//p"; }

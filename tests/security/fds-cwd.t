@@ -7,11 +7,7 @@
 . "$HAKO_TESTS_SRCDIR/security/lib.sh"
 plan 9
 make_plain_bundle b '["sleep", "300"]'
-if ! can_build_static; then
-  for t in $(seq 9); do skip "fds and cwd" "no gcc with a static libc to build the helper"; done
-  exit 0
-fi
-build_helper list-fds b
+helpers_or_skip 9 b list-fds
 
 set_args b list-fds
 ok "run with fds 7 and 9 open in the caller: the payload has 0 1 2 only" sh -c "'$HAKO' --root '$root' run --bundle b r1 7</etc/passwd 9>'$TEST_TMP/nine' > out && grep -qx '0 1 2 ' out || { cat out; false; }"

@@ -36,6 +36,17 @@ build_helper () {
   ${CC:-gcc} -static -no-pie -O2 -o "$2/rootfs/bin/$1" "$HAKO_TESTS_SRCDIR/security/helpers/$1.c"
 }
 
+# helpers_or_skip PLANNED BUNDLE NAME...: build_helper each NAME into
+# BUNDLE; without a static toolchain, skip all PLANNED tests and end.
+helpers_or_skip () {
+  local planned=$1 bundle=$2 name t; shift 2
+  if ! can_build_static; then
+    for t in $(seq "$planned"); do skip "$*" "no gcc with a static libc to build the helpers"; done
+    exit 0
+  fi
+  for name in "$@"; do build_helper "$name" "$bundle" || exit 1; done
+}
+
 # can_build_static: gcc and a static libc (Debian: build-essential).
 can_build_static () {
   printf 'int main(void){return 0;}\n' > "$TEST_TMP/probe.c"

@@ -8,11 +8,7 @@
 . "$HAKO_TESTS_SRCDIR/security/lib.sh"
 plan 15
 make_plain_bundle b '["sleep", "300"]'
-if ! can_build_static; then
-  for t in $(seq 15); do skip "runtime attacks" "no gcc with a static libc to build the attack helpers"; done
-  exit 0
-fi
-for helper in exe-attack ptrace-attack keyring abstract-connect; do build_helper "$helper" b; done
+helpers_or_skip 15 b exe-attack ptrace-attack keyring abstract-connect
 sum () { sha256sum "$HAKO" | cut -d' ' -f1; }
 before=$(sum)
 container_pid () { sed -n 's/.*"pid" *: *\([0-9]*\).*/\1/p' "$root/$1/state.json"; }
