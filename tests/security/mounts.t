@@ -6,7 +6,7 @@
 . "$HAKO_TESTS_SRCDIR/integration/tap.sh"
 . "$HAKO_TESTS_SRCDIR/integration/bundle.sh"
 . "$HAKO_TESTS_SRCDIR/security/lib.sh"
-plan 15
+plan 16
 make_plain_bundle b '["true"]'
 cp b/config.json base.json
 mkdir -p outside marker
@@ -46,7 +46,8 @@ touch stop-swapping; wait "$swapper"
 ok "20 starts racing a dir/symlink swap made nothing in the host directory" sh -c "[ -z \"\$(ls -A '$TEST_TMP/outside')\" ] && ! mounted_under '$TEST_TMP/outside'"
 ok "... and left no container" nothing_left
 
-# /dev as a symlink to a host directory; /dev/null as one to a host file.
+# /dev as a symlink to a host directory; /dev/null and /dev/console as ones
+# to host files.
 mkdir hostdev; echo precious > hostnull
 rmdir b/rootfs/dev; ln -s "$TEST_TMP/hostdev" b/rootfs/dev
 cp base.json b/config.json
@@ -58,7 +59,20 @@ set_config b "c['mounts'] = [m for m in c['mounts'] if m['destination'] != '/dev
 "$HAKO" --root "$root" run --bundle b dev2 >/dev/null 2>&1
 ok "/dev/null a symlink to a host file: the file is untouched and nothing is bound on it" sh -c "[ \"\$(cat hostnull)\" = precious ] && ! mounted_under '$TEST_TMP/hostnull'"
 rm -rf b/rootfs/dev/* b/rootfs/"$TEST_TMP"
-ok "... and nothing is left of either" nothing_left
+# /dev/console, where the terminal's pty is bound, as a symlink to a host file.
+echo precious > hostconsole
+ln -s "$TEST_TMP/hostconsole" b/rootfs/dev/console
+"${PYTHON3:-python3}" "$HAKO_TESTS_SRCDIR/integration/recvtty.py" "$TEST_TMP/console.sock" "$TEST_TMP/console.out" &
+receiver=$!
+for i in $(seq 100); do [ -S "$TEST_TMP/console.sock" ] && break; sleep 0.05; done
+set_config b "c['process']['terminal'] = True; c['process']['args'] = ['sh', '-c', 'echo overwritten > /dev/console']"
+hk 0 create --console-socket "$TEST_TMP/console.sock" --bundle b dev3
+hk 0 start dev3
+wait "$receiver"
+hk 0 delete --force dev3
+ok "/dev/console a symlink to a host file: the file is untouched and nothing is bound on it" sh -c "[ \"\$(cat hostconsole)\" = precious ] && ! mounted_under '$TEST_TMP/hostconsole'"
+rm -rf b/rootfs/dev/* b/rootfs/"$TEST_TMP"
+ok "... and nothing is left of any of them" nothing_left
 
 # /proc that is not procfs: a fake directory bound over it.
 mkdir -p fakeproc/sys; echo secret > fakeproc/keys
