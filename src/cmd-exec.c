@@ -12,7 +12,7 @@ hako_cmd_exec (HakoGlobalOptions *global, int argc, char **argv, GError **error)
 {
   g_autofree char *root = NULL, *process_file = NULL, *console_socket = NULL, *pid_file = NULL;
   g_autofree char *cwd = NULL, *user = NULL, *process_label = NULL, *apparmor = NULL;
-  g_auto (GStrv) env = NULL, additional_gids = NULL, caps = NULL;
+  g_auto (GStrv) env = NULL, additional_gids = NULL, caps = NULL, cgroups = NULL;
   gboolean tty = FALSE, detach = FALSE, no_new_privs = FALSE, ignore_paused = FALSE;
   int preserve_fds = 0, status;
   HakoExecOptions options;
@@ -30,6 +30,7 @@ hako_cmd_exec (HakoGlobalOptions *global, int argc, char **argv, GError **error)
     { "cap", 'c', 0, G_OPTION_ARG_STRING_ARRAY, &caps, N_("Add a capability (repeatable)"), N_("CAP") },
     { "no-new-privs", 0, 0, G_OPTION_ARG_NONE, &no_new_privs, N_("Set no_new_privs for the process"), NULL },
     { "preserve-fds", 0, 0, G_OPTION_ARG_INT, &preserve_fds, N_("Pass N more file descriptors from 3 on"), N_("N") },
+    { "cgroup", 0, 0, G_OPTION_ARG_STRING_ARRAY, &cgroups, N_("Join the sub-cgroup PATH of the container's (cgroup v1: CONTROLLER[,...]:PATH for those controllers; repeatable)"), N_("[CONTROLLERS:]PATH") },
     { "ignore-paused", 0, 0, G_OPTION_ARG_NONE, &ignore_paused, N_("Start the process in a paused container too (it runs once resumed)"), NULL },
     { "process-label", 0, 0, G_OPTION_ARG_STRING, &process_label, N_("SELinux label of the process"), N_("LABEL") },
     { "apparmor", 0, 0, G_OPTION_ARG_STRING, &apparmor, N_("AppArmor profile of the process"), N_("PROFILE") },
@@ -54,6 +55,7 @@ hako_cmd_exec (HakoGlobalOptions *global, int argc, char **argv, GError **error)
   options = (HakoExecOptions){
     .root = root, .id = id, .console_socket = console_socket, .detach = detach,
     .pid_file = pid_file, .preserve_fds = preserve_fds, .ignore_paused = ignore_paused,
+    .cgroups = (const char *const *) cgroups,
     .process = { .process_file = process_file,
                  .args = argc > 2 ? (const char *const *) &argv[2] : NULL,
                  .tty = tty, .cwd = cwd, .env = (const char *const *) env, .user = user,

@@ -3,6 +3,7 @@
 
 #include <glib.h>
 
+#include "checkpoint.h"
 #include "container.h"
 
 typedef struct
@@ -34,6 +35,13 @@ gboolean hako_cli_parse_options_with (const char *command, const char *parameter
                                       const char *summary, const GOptionEntry *entries,
                                       const GOptionEntry *more_entries, int *argc, char ***argv,
                                       GError **error);
+
+/* checkpoint's and restore's shared options (--image-path, --work-path,
+ * --tcp-established, --ext-unix-sk, --shell-job, --file-locks), NULL-ended,
+ * for hako_cli_parse_options_with. */
+#define HAKO_CLI_CRIU_N_ENTRIES 7
+void hako_cli_criu_entries (GOptionEntry entries[HAKO_CLI_CRIU_N_ENTRIES], HakoCriuOptions *criu,
+                            char **image_path, char **work_path);
 
 /* The options create and run share; the strings are owned here. */
 typedef struct
@@ -91,6 +99,8 @@ gboolean hako_cmd_exec (HakoGlobalOptions *global, int argc, char **argv, GError
 gboolean hako_cmd_ps (HakoGlobalOptions *global, int argc, char **argv, GError **error);
 gboolean hako_cmd_pause (HakoGlobalOptions *global, int argc, char **argv, GError **error);
 gboolean hako_cmd_resume (HakoGlobalOptions *global, int argc, char **argv, GError **error);
+gboolean hako_cmd_checkpoint (HakoGlobalOptions *global, int argc, char **argv, GError **error);
+gboolean hako_cmd_restore (HakoGlobalOptions *global, int argc, char **argv, GError **error);
 gboolean hako_cmd_update (HakoGlobalOptions *global, int argc, char **argv, GError **error);
 gboolean hako_cmd_events (HakoGlobalOptions *global, int argc, char **argv, GError **error);
 gboolean hako_cmd_kill (HakoGlobalOptions *global, int argc, char **argv, GError **error);

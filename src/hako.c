@@ -25,6 +25,7 @@ typedef struct
 } HakoCommand;
 
 static const HakoCommand commands[] = {
+  { "checkpoint", hako_cmd_checkpoint, N_("Dump a running container to disk (CRIU)") },
   { "create", hako_cmd_create, N_("Create a container, waiting for start") },
   { "delete", hako_cmd_delete, N_("Delete a container and everything it holds") },
   { "events", hako_cmd_events, N_("Show a container's statistics as JSON") },
@@ -35,6 +36,7 @@ static const HakoCommand commands[] = {
   { "ps", hako_cmd_ps, N_("Show the processes of a container") },
   { "pause", hako_cmd_pause, N_("Suspend every process of a container") },
   { "port", hako_cmd_port, N_("Add, remove or list a container's port forwards") },
+  { "restore", hako_cmd_restore, N_("Restore a container from a checkpoint (CRIU)") },
   { "resume", hako_cmd_resume, N_("Resume a paused container") },
   { "run", hako_cmd_run, N_("Create and start a container, and wait for it") },
   { "spec", hako_cmd_spec, N_("Create a new config.json in the bundle directory") },

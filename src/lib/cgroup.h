@@ -56,6 +56,11 @@ const char *const *hako_cgroup_created (const HakoCgroup *cgroup);
 gboolean hako_cgroup_create (HakoCgroup *cgroup, GError **error);
 /* Moves process PID (and so every process it forks later) into the cgroup. */
 gboolean hako_cgroup_place (HakoCgroup *cgroup, pid_t pid, GError **error);
+/* exec --cgroup: makes the cgroup a sub-cgroup of the container's, from
+ * REQUESTS ("PATH" for every hierarchy; on cgroup v1 also
+ * "CONTROLLER[,CONTROLLER...]:PATH" for some), PATH relative to the
+ * container's cgroup and never above it. Each must exist. */
+gboolean hako_cgroup_select_sub (HakoCgroup *cgroup, const char *const *requests, GError **error);
 /* Writes linux.resources; a limit this host cannot enforce is an error
  * naming its JSON path. */
 gboolean hako_cgroup_apply (HakoCgroup *cgroup, const HakoResources *resources, GError **error);

@@ -21,6 +21,7 @@
 #include "fd-util.h"
 #include "hooks.h"
 #include "i18n.h"
+#include "listen-fds.h"
 #include "log.h"
 #include "lsm.h"
 #include "mount.h"
@@ -59,6 +60,7 @@ struct HakoSetup
   int lock_fd;
   int listen_fd; /* exec.sock, bound before the user namespace exists */
   gboolean host_root; /* the runtime is root of the initial user namespace */
+  gboolean join_first; /* ... or of its own (hako_userns_is_root) */
   HakoSeccompPlan *seccomp; /* NULL without linux.seccomp */
   int seccomp_fds[2]; /* with SCMP_ACT_NOTIFY: the runtime's, the child's end for the listener */
   int console_fd;     /* the console socket of process.terminal, or -1 */
@@ -203,7 +205,8 @@ run_container_process (HakoSetup *setup)
                                         &error) < 0)
       || hako_seccomp_plan_load_early (setup->seccomp, setup->process->no_new_privileges,
                                        setup->seccomp_fds[1], setup->report_fd, &error) < 0
-      || hako_process_plan_apply_identity (setup->process, &error) < 0)
+      || hako_process_plan_apply_identity (setup->process, &error) < 0
+      || hako_process_plan_find_exec (setup->process, &error) < 0)
     child_fail (setup, &error);
   report_simple (setup->report_fd, HAKO_REPORT_READY, 0);
   close (setup->report_fd);
@@ -244,8 +247,10 @@ run_first_child (HakoSetup *setup)
   setup->listen_fd = listen_exec_socket (setup);
   if (setup->listen_fd < 0)
     child_fail_errno (setup, HAKO_CHILD_STAGE_SYNC, STEP_EXEC_SOCKET);
-  /* What real root joins was made by the host, in the initial user namespace. */
-  if (setup->host_root && hako_namespace_plan_join (&setup->namespaces, &error) < 0)
+  /* What root joins was made in its own user namespace (the host's, or a
+   * rootless engine's): joined with its capabilities there, before the
+   * container's user namespace takes them away. */
+  if (setup->join_first && hako_namespace_plan_join (&setup->namespaces, &error) < 0)
     child_fail (setup, &error);
   if (hako_namespace_plan_new_user (&setup->namespaces))
     {
@@ -258,7 +263,7 @@ run_first_child (HakoSetup *setup)
   else if (hako_namespace_plan_join_user (&setup->namespaces, &error) < 0)
     child_fail (setup, &error);
 
-  if ((!setup->host_root && hako_namespace_plan_join (&setup->namespaces, &error) < 0)
+  if ((!setup->join_first && hako_namespace_plan_join (&setup->namespaces, &error) < 0)
       || hako_namespace_plan_create (&setup->namespaces, &error) < 0
       || hako_mount_plan_open_runtime_sources (setup->mounts, &error) < 0)
     child_fail (setup, &error);
@@ -381,7 +386,7 @@ choose_mappings (const HakoSpec *spec, HakoUsernsMappings *out, GError **error)
       return TRUE;
     }
   pw = getpwuid (geteuid ());
-  if (!hako_userns_default_mappings (hako_userns_is_host_root (), geteuid (), getegid (), pw ? pw->pw_name : NULL,
+  if (!hako_userns_default_mappings (hako_userns_is_root (), geteuid (), getegid (), pw ? pw->pw_name : NULL,
                                      "/etc/subuid", "/etc/subgid", out, error))
     return FALSE;
   if (out->notice)
@@ -393,34 +398,6 @@ choose_mappings (const HakoSpec *spec, HakoUsernsMappings *out, GError **error)
     hako_log_debug ("gid map: %u %u %u", out->gids.items[i].container_id,
                     out->gids.items[i].host_id, out->gids.items[i].size);
   return TRUE;
-}
-
-/* systemd socket activation: LISTEN_FDS addressed to this process pass on,
- * renumbered for the container's pid 1. */
-static int
-listen_fds_for_container (HakoSpec *spec)
-{
-  const char *listen_pid = g_getenv ("LISTEN_PID");
-  const char *listen_fds = g_getenv ("LISTEN_FDS");
-  guint64 pid, n;
-  GStrvBuilder *env;
-  g_autofree char *count = NULL;
-
-  if (listen_pid == NULL || listen_fds == NULL
-      || !g_ascii_string_to_unsigned (listen_pid, 10, 1, G_MAXINT, &pid, NULL) || (pid_t) pid != getpid ()
-      || !g_ascii_string_to_unsigned (listen_fds, 10, 1, 1024, &n, NULL))
-    return 0;
-  env = g_strv_builder_new ();
-  for (char **e = spec->process->env; e && *e; e++)
-    if (!g_str_has_prefix (*e, "LISTEN_FDS=") && !g_str_has_prefix (*e, "LISTEN_PID="))
-      g_strv_builder_add (env, *e);
-  count = g_strdup_printf ("LISTEN_FDS=%u", (guint) n);
-  g_strv_builder_add (env, count);
-  g_strv_builder_add (env, "LISTEN_PID=1");
-  g_strfreev (spec->process->env);
-  spec->process->env = g_strv_builder_end (env);
-  g_strv_builder_unref (env);
-  return n;
 }
 
 /* config.md: a capability that cannot be mapped is a warning, not a failure. */
@@ -550,15 +527,19 @@ hako_setup_new (const char *config, gsize config_len, const HakoSetupOptions *op
       || !setup_console (setup, options, error)
       || (options->prepare_spec && !options->prepare_spec (setup->spec, options->prepare_data, error)))
     return NULL;
-  setup->passed_fds = listen_fds_for_container (setup->spec) + options->preserve_fds;
+  /* Renumbered for the container's pid 1. */
+  setup->passed_fds = hako_listen_fds_take (&setup->spec->process->env, TRUE) + options->preserve_fds;
   linux_ = setup->spec->linux_;
   if (!hako_namespace_plan_init (&setup->namespaces, linux_, error))
     return NULL;
+  setup->namespaces.keep_user = !(linux_ && linux_->namespaces[HAKO_NS_USER].present)
+                                && hako_userns_is_root () && !hako_userns_is_initial ();
   /* mknod needs CAP_MKNOD in the initial user namespace, which a process in
    * the container's user namespace never has, even when hako runs as root:
    * then hako makes the nodes itself, for the container to bind. */
   mount_options.rootless = TRUE;
   setup->host_root = hako_userns_is_host_root ();
+  setup->join_first = hako_userns_is_root ();
   if (setup->host_root)
     setup->device_dir = g_build_filename (options->state_dir, "devices", NULL);
   mount_options.device_dir = setup->device_dir;

@@ -16,6 +16,7 @@
 #include "fd-util.h"
 #include "foreground.h"
 #include "i18n.h"
+#include "listen-fds.h"
 #include "log.h"
 #include "namespaces.h"
 #include "process.h"
@@ -51,7 +52,7 @@ typedef struct
   gboolean has_console_size;
   struct winsize console_size;
   guint preserve_fds;
-  gboolean host_root;
+  gboolean join_first; /* hako_userns_is_root: the other namespaces before the user one */
   gboolean has_cgroup;
   int report_fd;
   int control_fd;
@@ -99,6 +100,7 @@ run_process (const ExecPlan *plan)
                                        plan->seccomp_fds[1], plan->report_fd, &error) < 0
       || hako_process_plan_apply_identity (plan->process, &error) < 0)
     child_fail (plan, &error);
+  hako_listen_fds_set_pid (plan->process->envp);
   for (int fd = 3; fd < 3 + (int) plan->preserve_fds; fd++)
     fcntl (fd, F_SETFD, 0);
   hako_fd_mark_cloexec_from (3 + plan->preserve_fds);
@@ -126,9 +128,9 @@ run_child (const ExecPlan *plan)
   /* As for create: what real root joins may belong to the initial user
    * namespace; an unprivileged caller needs the container's user namespace
    * first to have any right over the others. */
-  if ((plan->host_root && hako_namespace_plan_join (&plan->namespaces, &error) < 0)
+  if ((plan->join_first && hako_namespace_plan_join (&plan->namespaces, &error) < 0)
       || hako_namespace_plan_join_user (&plan->namespaces, &error) < 0
-      || (!plan->host_root && hako_namespace_plan_join (&plan->namespaces, &error) < 0))
+      || (!plan->join_first && hako_namespace_plan_join (&plan->namespaces, &error) < 0))
     child_fail (plan, &error);
   if (setresgid (0, 0, 0) == 0)
     (void) setresuid (0, 0, 0);
@@ -239,6 +241,8 @@ prepare_plans (ExecPlan *plan, HakoSpec *spec, const HakoExecOptions *options, G
   if (!hako_exec_spec_prepare (spec, &options->process, error))
     return FALSE;
   process = spec->process;
+  /* Addressed to the process, which learns its pid in the container. */
+  plan->preserve_fds = hako_listen_fds_take (&spec->process->env, FALSE) + options->preserve_fds;
   if (process->terminal && options->detach && options->console_socket == NULL)
     {
       g_set_error (error, HAKO_ERROR, HAKO_ERROR_USAGE,
@@ -268,8 +272,7 @@ prepare_plans (ExecPlan *plan, HakoSpec *spec, const HakoExecOptions *options, G
     }
   else if (process->terminal && options->console_socket == NULL)
     plan->has_console_size = ioctl (STDIN_FILENO, TIOCGWINSZ, &plan->console_size) == 0;
-  plan->preserve_fds = options->preserve_fds;
-  plan->host_root = hako_userns_is_host_root ();
+  plan->join_first = hako_userns_is_root ();
   return TRUE;
 }
 
@@ -416,6 +419,10 @@ hako_container_exec (const HakoExecOptions *options, GError **error)
   terminal = spec->process->terminal;
   cgroup = hako_cgroup_from_state (state->cgroup_manager, (const char *const *) state->cgroup_paths,
                                    (const char *const *) state->cgroup_created);
+  if (options->cgroups && *options->cgroups
+      && (cgroup == NULL ? !hako_cgroup_refuse_missing (state->id, "exec --cgroup", error)
+                         : !hako_cgroup_select_sub (cgroup, options->cgroups, error)))
+    return -1;
   /* The process is a grandchild: become its reaper to wait for it. */
   if (!options->detach && prctl (PR_SET_CHILD_SUBREAPER, 1) < 0)
     {

@@ -43,7 +43,8 @@ typedef struct
   const char *console_socket; /* --console-socket PATH */
   gboolean detach;            /* --detach */
   const char *pid_file;       /* --pid-file */
-  guint preserve_fds;         /* --preserve-fds */
+  guint preserve_fds;         /* --preserve-fds (after any LISTEN_FDS) */
+  const char *const *cgroups; /* --cgroup [CONTROLLERS:]PATH...: a sub-cgroup to join */
   gboolean ignore_paused;     /* --ignore-paused: exec in a paused container too */
 } HakoExecOptions;
 

@@ -23,6 +23,7 @@
 #include "i18n.h"
 #include "mount-options.h"
 #include "mount.h"
+#include "mount-copyup.h"
 
 #ifndef MS_NOSYMFOLLOW
 #define MS_NOSYMFOLLOW 256
@@ -237,6 +238,7 @@ add_filesystem (PlanBuilder *b, char *label, const HakoMount *mount, const HakoM
   step->source = g_strdup (mount->source ? mount->source : type);
   step->flags = flags->flags & ~(MS_BIND | MS_REC);
   step->data = g_strdup (flags->data);
+  step->tmpcopyup = flags->tmpcopyup;
   copy_attrs (step, flags);
   if (g_strcmp0 (type, "devpts") == 0)
     prepare_devpts (step);
@@ -247,13 +249,18 @@ add_filesystem (PlanBuilder *b, char *label, const HakoMount *mount, const HakoM
     }
 }
 
+
+/* tmpcopyup (runc's extension) fills a new tmpfs: on anything else it
+ * would have nothing to do. */
 static gboolean
-check_extensions (const char *label, const HakoMountFlags *flags, GError **error)
+check_extensions (const char *label, const HakoMount *mount, const HakoMountFlags *flags,
+                  GError **error)
 {
-  if (!flags->tmpcopyup)
+  if (!flags->tmpcopyup || g_strcmp0 (mount->type, "tmpfs") == 0)
     return TRUE;
-  g_set_error (error, HAKO_ERROR, HAKO_ERROR_UNSUPPORTED,
-               _("%s: the mount option \"%s\" is not supported yet"), label, "tmpcopyup");
+  g_set_error (error, HAKO_ERROR, HAKO_ERROR_CONFIG,
+               _("%s: the mount option \"tmpcopyup\" is for a tmpfs, not type \"%s\": drop the option"),
+               label, mount->type ? mount->type : "");
   return FALSE;
 }
 
@@ -295,7 +302,7 @@ add_config_mount (PlanBuilder *b, guint index, GError **error)
   char *label = g_strdup_printf ("mounts[%u]", index);
 
   hako_mount_flags_parse ((const char *const *) mount->options, &flags);
-  if (!check_extensions (label, &flags, error))
+  if (!check_extensions (label, mount, &flags, error))
     {
       g_free (label);
       return FALSE;
@@ -469,8 +476,11 @@ parse_propagation (const char *name, unsigned long *out, GError **error)
   {
     const char *name;
     unsigned long value;
-  } table[] = { { "private", MS_PRIVATE }, { "shared", MS_SHARED },
-                { "slave", MS_SLAVE },     { "unbindable", MS_UNBINDABLE } };
+  } table[] = { { "private", MS_PRIVATE },       { "shared", MS_SHARED },
+                { "slave", MS_SLAVE },           { "unbindable", MS_UNBINDABLE },
+                /* runc's names, which Podman uses: the change is recursive anyway. */
+                { "rprivate", MS_PRIVATE },      { "rshared", MS_SHARED },
+                { "rslave", MS_SLAVE },          { "runbindable", MS_UNBINDABLE } };
 
   *out = MS_PRIVATE;
   if (name == NULL)
@@ -944,23 +954,59 @@ apply_bind (Apply *a, const HakoMountStep *step, const char *source, unsigned lo
   return finish_mount (a, step, remount_flags);
 }
 
+/* A readable descriptor of the directory the O_PATH descriptor FD names. */
+static int
+open_directory_of (int fd)
+{
+  char path[FD_PATH_SIZE];
+
+  fd_path (path, fd);
+  return open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+/* tmpcopyup: BELOW's contents into the new mount at the destination. */
+static int
+copy_up (Apply *a, const HakoMountStep *step, int below)
+{
+  int top = resolve_in_root (a->rootfd, step->destination);
+  int dir = top < 0 ? -1 : open_directory_of (top);
+  int r = dir < 0 ? -1 : hako_mount_copy_tree (below, dir);
+
+  if (top >= 0)
+    close_keep_errno (top);
+  if (dir >= 0)
+    close_keep_errno (dir);
+  return r < 0 ? fail (a, HAKO_MOUNT_OP_COPYUP) : 0;
+}
+
 static int
 apply_filesystem (Apply *a, const HakoMountStep *step)
 {
   int fd = ensure_in_root (a->rootfd, step->destination, 0);
-  int r;
+  int below = -1, r;
 
   if (fd < 0)
     return fail (a, HAKO_MOUNT_OP_RESOLVE);
+  /* What the directory holds, still reachable once the tmpfs covers it. */
+  if (step->tmpcopyup && (below = open_directory_of (fd)) < 0)
+    {
+      close_keep_errno (fd);
+      return fail (a, HAKO_MOUNT_OP_COPYUP);
+    }
   r = mount_on_fd (step->source, fd, step->fstype, step->flags, step->data);
   if (r < 0 && errno == EINVAL && step->retry_data)
     r = mount_on_fd (step->source, fd, step->fstype, step->flags, step->retry_data);
   close_keep_errno (fd);
-  if (r < 0 && step->fallback_source)
-    return apply_bind (a, step, step->fallback_source, MS_BIND | MS_REC, step->remount_flags);
   if (r < 0)
-    return fail (a, HAKO_MOUNT_OP_MOUNT);
-  return finish_mount (a, step, 0);
+    {
+      close_keep_errno (below);
+      if (step->fallback_source)
+        return apply_bind (a, step, step->fallback_source, MS_BIND | MS_REC, step->remount_flags);
+      return fail (a, HAKO_MOUNT_OP_MOUNT);
+    }
+  r = below >= 0 ? copy_up (a, step, below) : 0;
+  close_keep_errno (below);
+  return r < 0 ? r : finish_mount (a, step, 0);
 }
 
 /* An existing node at NAME is fine when it is the requested device. */
@@ -1223,6 +1269,8 @@ describe_op (const HakoMountStep *step, HakoMountOp op)
       return g_strdup_printf (_("cannot set the recursive mount attributes of %s"), step->path);
     case HAKO_MOUNT_OP_OWNER:
       return g_strdup_printf (_("cannot set the mode and owner of %s"), step->path);
+    case HAKO_MOUNT_OP_COPYUP:
+      return g_strdup_printf (_("cannot copy what %s held into the new tmpfs (tmpcopyup)"), step->path);
     default:
       return NULL;
     }

@@ -75,6 +75,7 @@ typedef enum
   HAKO_MOUNT_OP_PROPAGATION, /* the separate propagation change */
   HAKO_MOUNT_OP_SETATTR,     /* mount_setattr(2) of the recursive attributes */
   HAKO_MOUNT_OP_OWNER,       /* chown/chmod of a device node */
+  HAKO_MOUNT_OP_COPYUP,      /* tmpcopyup: copying the directory's contents in */
   HAKO_MOUNT_OP_N
 } HakoMountOp;
 
@@ -94,6 +95,7 @@ typedef struct
   char *retry_data;   /* data to retry with on EINVAL (devpts without gid=) */
   char *fallback_source; /* a host path to rbind when the filesystem mount fails */
   char *target;       /* symlink target */
+  gboolean tmpcopyup; /* a filesystem that starts with a copy of what the directory held */
   unsigned long flags;         /* mount(2) flags of the first mount call; MS_MOVE on a
                                   pivot step means MS_MOVE + chroot */
   unsigned long remount_flags; /* per-mount flags for the second pass; 0 for none */

@@ -76,7 +76,7 @@ hako_namespace_plan_clear (HakoNamespacePlan *plan)
 gboolean
 hako_namespace_plan_new_user (const HakoNamespacePlan *plan)
 {
-  return plan->join_fds[HAKO_NS_USER] < 0;
+  return plan->join_fds[HAKO_NS_USER] < 0 && !plan->keep_user;
 }
 
 int
@@ -86,7 +86,7 @@ hako_namespace_plan_clone_flags (const HakoNamespacePlan *plan)
     if (plan->join_fds[kind] >= 0)
       return 0;
   /* CLONE_NEWTIME shares its bit with clone's exit signal. */
-  if (plan->unshare_flags & CLONE_NEWTIME)
+  if ((plan->unshare_flags & CLONE_NEWTIME) || plan->keep_user)
     return 0;
   return CLONE_NEWUSER | (plan->unshare_flags & ~CLONE_NEWCGROUP);
 }

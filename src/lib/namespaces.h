@@ -14,13 +14,19 @@ typedef struct
   int unshare_flags;             /* CLONE_NEW* of the namespaces to create (never CLONE_NEWUSER) */
   char *timens_offsets;          /* for /proc/self/timens_offsets, or NULL */
   gsize timens_offsets_len;
+  /* No user namespace of its own: the config asks for none and the runtime
+   * already runs as root of one that a rootless engine made for it (as
+   * runc, the container stays in it: a nested one would have no right over
+   * the network namespace and the sysctls the engine gives it). */
+  gboolean keep_user;
 } HakoNamespacePlan;
 
 gboolean hako_namespace_plan_init (HakoNamespacePlan *plan, const HakoLinux *linux_, GError **error);
 void hako_namespace_plan_clear (HakoNamespacePlan *plan);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HakoNamespacePlan, hako_namespace_plan_clear)
 
-/* Whether the container gets a user namespace of its own (not one joined by path). */
+/* Whether the container gets a user namespace of its own (not one joined
+ * by path, nor kept). */
 gboolean hako_namespace_plan_new_user (const HakoNamespacePlan *plan);
 
 /* In the child: joins the namespaces given by path (but the user one), then

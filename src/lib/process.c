@@ -903,26 +903,63 @@ exec_fail (HakoChildError *err, HakoProcessStepKind kind, int index, int saved_e
                           saved_errno);
 }
 
-int
-hako_process_plan_exec (const HakoProcessPlan *plan, HakoChildError *err)
+/* Tries each candidate as execvp does: ATTEMPT returns the errno of
+ * candidate I (0 when it would run, where it returns at all). */
+static int
+try_candidates (const HakoProcessPlan *plan, int (*attempt) (const HakoProcessPlan *, int),
+                HakoChildError *err)
 {
   int denied = -1;
 
+  for (int i = 0; plan->exec_paths[i] != NULL; i++)
+    {
+      int saved_errno = attempt (plan, i);
+      if (saved_errno == 0)
+        return 0;
+      if (!plan->path_search || !exec_tries_next (saved_errno))
+        return exec_fail (err, HAKO_PROCESS_STEP_EXEC, i, saved_errno);
+      if (saved_errno == EACCES)
+        denied = i;
+    }
+  if (denied >= 0)
+    return exec_fail (err, HAKO_PROCESS_STEP_EXEC, denied, EACCES);
+  return exec_fail (err, HAKO_PROCESS_STEP_EXEC_NOT_FOUND, 0, ENOENT);
+}
+
+static int
+attempt_exec (const HakoProcessPlan *plan, int i)
+{
+  execve (plan->exec_paths[i], plan->argv, plan->envp);
+  return errno;
+}
+
+/* What execve would say about the file, short of loading it. */
+static int
+attempt_find (const HakoProcessPlan *plan, int i)
+{
+  struct stat st;
+
+  if (stat (plan->exec_paths[i], &st) < 0)
+    return errno;
+  if (!S_ISREG (st.st_mode) || access (plan->exec_paths[i], X_OK) < 0)
+    return EACCES;
+  return 0;
+}
+
+int
+hako_process_plan_find_exec (const HakoProcessPlan *plan, HakoChildError *err)
+{
+  return try_candidates (plan, attempt_find, err);
+}
+
+int
+hako_process_plan_exec (const HakoProcessPlan *plan, HakoChildError *err)
+{
   if (set_affinity (&plan->affinity_final) < 0)
     return fail_step (err, HAKO_PROCESS_STEP_AFFINITY_FINAL, 0);
 
   /* linux.seccomp goes here: loaded last, after every other step, so the
    * filter only has to allow execve itself. */
 
-  for (int i = 0; plan->exec_paths[i] != NULL; i++)
-    {
-      execve (plan->exec_paths[i], plan->argv, plan->envp);
-      if (!plan->path_search || !exec_tries_next (errno))
-        return exec_fail (err, HAKO_PROCESS_STEP_EXEC, i, errno);
-      if (errno == EACCES)
-        denied = i;
-    }
-  if (denied >= 0)
-    return exec_fail (err, HAKO_PROCESS_STEP_EXEC, denied, EACCES);
-  return exec_fail (err, HAKO_PROCESS_STEP_EXEC_NOT_FOUND, 0, ENOENT);
+  return try_candidates (plan, attempt_exec, err);
 }

@@ -168,6 +168,11 @@ int hako_process_plan_apply_system (const HakoProcessPlan *plan, HakoChildError 
 /* cwd (created with mode 0755 when missing, as runc does), bounding set,
  * supplementary groups, gid, uid, capabilities, ambient set, no_new_privs. */
 int hako_process_plan_apply_identity (const HakoProcessPlan *plan, HakoChildError *err);
+/* Whether the process's executable would run (exists, a regular file, and
+ * executable for it), checked as execve's candidates are: at create, as
+ * runc does, so that a missing command fails create with the reason that
+ * engines turn into exit statuses 127 and 126. */
+int hako_process_plan_find_exec (const HakoProcessPlan *plan, HakoChildError *err);
 /* Final CPU affinity, then execve of each candidate in turn, like execvp.
  * Returns (-1) only on failure. */
 int hako_process_plan_exec (const HakoProcessPlan *plan, HakoChildError *err);

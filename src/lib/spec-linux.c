@@ -503,7 +503,8 @@ check_linux (const HakoLinux *linux_, const char *path, GError **error)
 gboolean
 hako_spec_parse_linux (JsonObject *object, const char *path, HakoLinux **out, GError **error)
 {
-  static const char *const propagations[] = { "private", "shared", "slave", "unbindable", NULL };
+  static const char *const propagations[] = { "private", "shared", "slave", "unbindable", "rprivate",
+                                              "rshared", "rslave", "runbindable", NULL };
   g_autoptr (HakoLinux) linux_ = g_new0 (HakoLinux, 1);
   g_autofree char *propagation_path = hako_json_path_member (path, "rootfsPropagation");
 

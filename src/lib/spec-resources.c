@@ -157,16 +157,24 @@ parse_pids (JsonObject *object, const char *path, HakoResources *resources, GErr
 
 /* ---- blockIO ---- */
 
-/* blkio weights run from 10 to 1000 (cgroup v2's io.weight is converted from them). */
+/* blkio weights run from 10 to 1000 (cgroup v2's io.weight is converted
+ * from them); 0, which Docker sends for none, leaves the weight alone, as
+ * runc has it. */
 static gboolean
 read_weight (JsonObject *object, const char *path, const char *member, HakoOptUint *out,
              GError **error)
 {
   HakoOptInt weight = { FALSE, 0 };
 
-  if (!hako_json_member_int (object, path, member, HAKO_JSON_OPTIONAL, 10, 1000, &weight, error))
+  if (!hako_json_member_int (object, path, member, HAKO_JSON_OPTIONAL, 0, 1000, &weight, error))
     return FALSE;
-  out->set = weight.set;
+  if (weight.set && weight.value > 0 && weight.value < 10)
+    {
+      g_autofree char *member_path = hako_json_path_member (path, member);
+      return hako_json_invalid (error, member_path, _("%d is out of range (10..1000, or 0 for none)"),
+                                (int) weight.value);
+    }
+  out->set = weight.set && weight.value != 0;
   out->value = weight.value;
   return TRUE;
 }

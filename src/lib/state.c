@@ -18,6 +18,7 @@
 #include "overlay.h"
 #include "spec.h"
 #include "state.h"
+#include "userns.h"
 
 static const char *const status_names[] = { "creating", "created", "running", "stopped", "paused" };
 
@@ -77,9 +78,14 @@ hako_state_root_resolve (const char *root_option, GError **error)
 
   if (root_option)
     return g_canonicalize_filename (root_option, NULL);
-  if (geteuid () == 0)
-    return g_strdup ("/run/hako");
   runtime_dir = g_getenv ("XDG_RUNTIME_DIR");
+  /* runc's rule: root of a user namespace other than the initial one (as
+   * rootless Podman runs the runtime) cannot write /run, and keeps to
+   * $XDG_RUNTIME_DIR when it has one, unless $USER says it is root. */
+  if (geteuid () == 0
+      && (hako_userns_is_initial () || runtime_dir == NULL || *runtime_dir == '\0'
+          || g_strcmp0 (g_getenv ("USER"), "root") == 0))
+    return g_strdup ("/run/hako");
   if (runtime_dir == NULL || *runtime_dir == '\0')
     {
       g_set_error (error, HAKO_ERROR, HAKO_ERROR_NOT_FOUND,

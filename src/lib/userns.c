@@ -110,7 +110,40 @@ hako_userns_is_host_root (void)
 }
 
 gboolean
-hako_userns_default_mappings (gboolean host_root, uid_t uid, gid_t gid, const char *user_name,
+hako_userns_is_root (void)
+{
+  return geteuid () == 0;
+}
+
+/* The identity of every id this process's user namespace has, from
+ * MAP_FILE (/proc/self/uid_map): the initial one's whole range, or what
+ * the engine that made a user namespace for the runtime mapped. */
+static gboolean
+own_identity (const char *map_file, HakoIdMappings *out, GError **error)
+{
+  g_autofree char *text = NULL;
+  g_auto (GStrv) lines = NULL;
+  GArray *items = g_array_new (FALSE, FALSE, sizeof (HakoIdMapping));
+
+  if (!g_file_get_contents (map_file, &text, NULL, error))
+    {
+      g_array_unref (items);
+      return FALSE;
+    }
+  lines = g_strsplit (text, "\n", -1);
+  for (char **l = lines; *l; l++)
+    {
+      unsigned int inside, outside, count;
+      if (sscanf (*l, " %u %u %u", &inside, &outside, &count) == 3)
+        g_array_append_val (items, ((HakoIdMapping){ .container_id = inside, .host_id = inside, .size = count }));
+    }
+  out->n = items->len;
+  out->items = (HakoIdMapping *) (void *) g_array_free (items, FALSE);
+  return TRUE;
+}
+
+gboolean
+hako_userns_default_mappings (gboolean root, uid_t uid, gid_t gid, const char *user_name,
                               const char *subuid_path, const char *subgid_path,
                               HakoUsernsMappings *out, GError **error)
 {
@@ -118,14 +151,9 @@ hako_userns_default_mappings (gboolean host_root, uid_t uid, gid_t gid, const ch
   gboolean have_uids, have_gids;
 
   memset (out, 0, sizeof *out);
-  if (host_root)
-    {
-      const HakoIdMapping identity = { .container_id = 0, .host_id = 0, .size = G_MAXUINT32 };
-      out->uids.items = g_memdup2 (&identity, sizeof identity);
-      out->gids.items = g_memdup2 (&identity, sizeof identity);
-      out->uids.n = out->gids.n = 1;
-      return TRUE;
-    }
+  if (root)
+    return own_identity ("/proc/self/uid_map", &out->uids, error)
+           && own_identity ("/proc/self/gid_map", &out->gids, error);
   if (!first_range (subuid_path, user_name, uid, &uid_range, &have_uids, error)
       || !first_range (subgid_path, user_name, gid, &gid_range, &have_gids, error))
     return FALSE;
@@ -254,7 +282,7 @@ gboolean
 hako_userns_write_maps (pid_t pid, const HakoIdMappings *uids, const HakoIdMappings *gids,
                         GError **error)
 {
-  gboolean root = hako_userns_is_host_root ();
+  gboolean root = hako_userns_is_root ();
   gboolean direct_gids = root || is_own_id_only (gids, getegid ());
   gboolean direct_uids = root || is_own_id_only (uids, geteuid ());
   g_autofree char *uid_map = format_map (uids);

@@ -35,18 +35,27 @@ gboolean hako_userns_is_initial (void);
  * not uid 0 of some user namespace. */
 gboolean hako_userns_is_host_root (void);
 
-/* The mappings hako uses when the config has none: for the host's root
- * (HOST_ROOT) the identity of the whole id range; otherwise container 0 ->
+/* Whether this process is uid 0 of its user namespace: the host's root, or
+ * root of a user namespace a rootless engine (Podman) runs the runtime in.
+ * It has every capability over the namespaces its own one owns: it joins
+ * those before it makes the container's user namespace, and writes maps
+ * of the ids it has directly. */
+gboolean hako_userns_is_root (void);
+
+/* The mappings hako uses when the config has none: for root (ROOT, see
+ * hako_userns_is_root) the identity of every id its user namespace has,
+ * the whole range for the host's root; otherwise container 0 ->
  * the caller and 1..N -> the caller's first subuid/subgid range.
  * SUBUID_PATH/SUBGID_PATH are normally /etc/subuid and /etc/subgid. */
-gboolean hako_userns_default_mappings (gboolean host_root, uid_t uid, gid_t gid, const char *user_name,
+gboolean hako_userns_default_mappings (gboolean root, uid_t uid, gid_t gid, const char *user_name,
                                        const char *subuid_path, const char *subgid_path,
                                        HakoUsernsMappings *out, GError **error);
 
 /* Writes PID's uid_map and gid_map. A single mapping of the caller's own id
  * is written directly (with setgroups denied, as the kernel requires for an
  * unprivileged gid_map); every other map goes through newuidmap/newgidmap,
- * which check /etc/subuid and /etc/subgid. As root, maps are written directly. */
+ * which check /etc/subuid and /etc/subgid. As root (hako_userns_is_root),
+ * maps are written directly. */
 gboolean hako_userns_write_maps (pid_t pid, const HakoIdMappings *uids, const HakoIdMappings *gids,
                                  GError **error);
 

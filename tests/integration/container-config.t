@@ -3,7 +3,7 @@
 # masked and read-only paths, devices, hostname, sysctl, passed fds.
 . "$HAKO_TESTS_SRCDIR/integration/tap.sh"
 . "$HAKO_TESTS_SRCDIR/integration/bundle.sh"
-plan 31
+plan 33
 root="$TEST_TMP/state"
 hk () { local status=$1; shift; run_hako "$status" --root "$root" "$@"; }
 # inside PYTHON-EDIT SCRIPT: runs SCRIPT in a container of bundle b edited by PYTHON-EDIT
@@ -45,6 +45,10 @@ ok "... all of them" sh -c "grep -qx devices-ok '$TEST_TMP/stdout' && ! grep -q 
 exec 3<"$TEST_TMP/host-dir/file" 4>"$TEST_TMP/fd4"
 ok "--preserve-fds 2 passes fds 3 and 4, and no other" sh -c "cp base.json b/config.json && '${PYTHON3:-python3}' -c \"import json; c=json.load(open('b/config.json')); c['process']['args']=['sh','-c','cat <&3; echo to-four >&4; ls /proc/self/fd']; json.dump(c, open('b/config.json','w'))\" && '$HAKO' --root '$root' run --preserve-fds 2 --bundle b t > out.txt && grep -q from-host out.txt && grep -q to-four '$TEST_TMP/fd4' && [ \"\$(grep -cE '^[0-9]+\$' out.txt)\" -le 6 ]"
 exec 3<&- 4>&-
+# runc's tmpcopyup (Podman's --tmpfs, --read-only): the tmpfs starts as a copy.
+echo in-rootfs > b/rootfs/etc/copied && chmod 0640 b/rootfs/etc/copied
+ok "a tmpfs with tmpcopyup starts with what the directory held" inside "c['mounts'].append({'destination': '/etc', 'type': 'tmpfs', 'source': 'tmpfs', 'options': ['tmpcopyup', 'size=1m']})" 'grep " /etc " /proc/mounts | cut -d" " -f3; cat /etc/copied; ls -l /etc/copied | cut -c1-10; echo new > /etc/new'
+ok "... a tmpfs, the files and their modes copied, the rootfs untouched" sh -c "[ \"\$(cat '$TEST_TMP/stdout')\" = \"\$(printf 'tmpfs\\nin-rootfs\\n-rw-r-----')\" ] && ! [ -e b/rootfs/etc/new ]"
 ok "LISTEN_FDS addressed to hako pass to the container, renumbered for its pid 1" sh -c "cp base.json b/config.json && '${PYTHON3:-python3}' -c \"import json; c=json.load(open('b/config.json')); c['process']['args']=['sh','-c','echo \\\$LISTEN_FDS \\\$LISTEN_PID; cat <&3']; json.dump(c, open('b/config.json','w'))\" && sh -c 'export LISTEN_FDS=1 LISTEN_PID=\$\$; exec 3<\"$TEST_TMP/host-dir/file\"; exec \"$HAKO\" --root \"$root\" run --bundle b lfd' > lfd.out"
 ok "... LISTEN_FDS=1 LISTEN_PID=1 and fd 3 readable" sh -c "grep -qx '1 1' lfd.out && grep -q from-host lfd.out"
 ok "without --preserve-fds the container gets only stdio" inside "pass" 'ls /proc/self/fd | wc -l'

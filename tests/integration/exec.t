@@ -4,7 +4,7 @@
 # terminal, --detach with --pid-file, the exit status, and the refusals.
 . "$HAKO_TESTS_SRCDIR/integration/tap.sh"
 . "$HAKO_TESTS_SRCDIR/integration/bundle.sh"
-plan 32
+plan 39
 root="$TEST_TMP/state"
 hk () { local status=$1; shift; run_hako "$status" --root "$root" "$@"; }
 make_bundle b '["sleep", "300"]'
@@ -27,6 +27,31 @@ ok "only stdio reaches the process" hk 0 exec c1 sh -c 'for fd in 3 4 5 6 7 8 9 
 ok "--preserve-fds passes fds from 3 on" sh -c "'$HAKO' --root '$root' exec --preserve-fds 1 c1 sh -c 'cat <&3' 3<<EOT | grep -qx passed
 passed
 EOT"
+ok "LISTEN_FDS addressed to hako pass on, addressed to the process's own pid" sh -c "echo listened >lfd.in && sh -c 'export LISTEN_FDS=1 LISTEN_PID=\$\$; exec 3<lfd.in; exec \"\$0\" --root \"\$1\" exec c1 sh -c \"echo \\\$LISTEN_FDS \\\$((LISTEN_PID == \\\$\\\$)); cat <&3\"' '$HAKO' '$root' >lfd.out && [ \"\$(cat lfd.out)\" = \"\$(printf '1 1\\nlistened')\" ]"
+ok "... and LISTEN_FDS addressed to another process do not" sh -c "LISTEN_FDS=1 LISTEN_PID=1 '$HAKO' --root '$root' exec c1 sh -c 'echo \${LISTEN_FDS:-none}; readlink /proc/\$\$/fd/3 || echo closed' | tr '\\n' ' ' | grep -qx 'none closed '"
+cgroup_tests="--cgroup memory:sub joins the sub-cgroup of that controller only
+... and .. never leaves the container's cgroup
+--cgroup of a missing sub-cgroup names it
+--cgroup with a controller the container lacks names it"
+if [ "$(id -u)" = 0 ]; then
+  hk 0 state c1 && c1_pid=$(sed -n 's/^ *"pid" *: *\([0-9]*\).*/\1/p' "$TEST_TMP/stdout")
+  memory_cgroup=$(sed -n 's/^[0-9]*:memory://p' /proc/$c1_pid/cgroup)
+  mkdir "/sys/fs/cgroup/memory$memory_cgroup/sub"
+  # Inside, the container's cgroup namespace shows its cgroup as "/".
+  ok "$(echo "$cgroup_tests" | sed -n 1p)" sh -c "'$HAKO' --root '$root' exec --cgroup memory:sub c1 cat /proc/self/cgroup >cg.out && grep -qx '[0-9]*:memory:/sub' cg.out && grep -qx '[0-9]*:pids:/' cg.out"
+  ok "$(echo "$cgroup_tests" | sed -n 2p)" sh -c "'$HAKO' --root '$root' exec --cgroup memory:sub/../../.. c1 cat /proc/self/cgroup | grep -qx '[0-9]*:memory:/'"
+  ok "$(echo "$cgroup_tests" | sed -n 3p)" sh -c "! '$HAKO' --root '$root' exec --cgroup nosub c1 true 2>err && grep -q '/nosub: make it first' err"
+  ok "$(echo "$cgroup_tests" | sed -n 4p)" sh -c "! '$HAKO' --root '$root' exec --cgroup nosuchctl,memory:sub c1 true 2>err && grep -q 'controller \"nosuchctl\"' err"
+  rmdir "/sys/fs/cgroup/memory$memory_cgroup/sub"
+  skip "--cgroup without a cgroup says why" "root has a cgroup here"
+else
+  while read -r t; do
+    skip "$t" "needs root: this host's unprivileged user has no cgroup (cgroup v1)"
+  done <<EOF
+$cgroup_tests
+EOF
+  ok "--cgroup without a cgroup says why" sh -c "! '$HAKO' --root '$root' exec --cgroup sub c1 true 2>err && grep -q 'has no cgroup, which exec --cgroup needs' err"
+fi
 
 printf '{"args": ["sh", "-c", "echo \\"$X\\" $(pwd) $(id -u)"], "cwd": "/etc", "env": ["X=from-file"], "user": {"uid": 7, "gid": 7}}' >p.json
 ok "--process FILE gives the whole process" sh -c "'$HAKO' --root '$root' exec --process p.json c1 | grep -qx 'from-file /etc 7'"

@@ -334,8 +334,8 @@ test_plan_errors (Fixture *f, gconstpointer data)
                      HAKO_ERROR_NOT_FOUND, "mounts[1]: cannot use the bind source ");
   assert_plan_error (f,
                      "{\"ociVersion\": \"1.3.0\", \"root\": {\"path\": \"rootfs\"}, \"mounts\": ["
-                     "{\"destination\": \"/b\", \"type\": \"tmpfs\", \"source\": \"tmpfs\", \"options\": [\"tmpcopyup\"]}]}",
-                     HAKO_ERROR_UNSUPPORTED, "mounts[0]: the mount option \"tmpcopyup\" is not supported yet");
+                     "{\"destination\": \"/b\", \"type\": \"sysfs\", \"source\": \"sysfs\", \"options\": [\"tmpcopyup\"]}]}",
+                     HAKO_ERROR_CONFIG, "mounts[0]: the mount option \"tmpcopyup\" is for a tmpfs, not type \"sysfs\"");
   assert_plan_error (f, "{\"ociVersion\": \"1.3.0\"}", HAKO_ERROR_CONFIG, "root.path");
 }
 
