@@ -5,6 +5,7 @@
 #include "error.h"
 #include "exec.h"
 #include "i18n.h"
+#include "self-exe.h"
 
 gboolean
 hako_cmd_exec (HakoGlobalOptions *global, int argc, char **argv, GError **error)
@@ -36,7 +37,8 @@ hako_cmd_exec (HakoGlobalOptions *global, int argc, char **argv, GError **error)
     { NULL },
   };
 
-  if (!hako_cli_parse_options_before_id ("exec", _("ID [--] [COMMAND [ARG...]]"),
+  if (!hako_self_exe_seal (error)
+      || !hako_cli_parse_options_before_id ("exec", _("ID [--] [COMMAND [ARG...]]"),
                                          _("Run a new process in a created or running container, and wait for it."),
                                          entries, &argc, &argv, error)
       || !hako_cli_container_id ("exec", argc, argv, G_MAXINT - 2, &id, error)

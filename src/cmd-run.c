@@ -4,6 +4,7 @@
 #include "commands.h"
 #include "container.h"
 #include "i18n.h"
+#include "self-exe.h"
 
 gboolean
 hako_cmd_run (HakoGlobalOptions *global, int argc, char **argv, GError **error)
@@ -17,7 +18,8 @@ hako_cmd_run (HakoGlobalOptions *global, int argc, char **argv, GError **error)
   HakoCreateOptions options;
   int status;
 
-  if (!hako_cli_parse_create ("run", _("Create and start a container, wait for it to exit and delete it."),
+  if (!hako_self_exe_seal (error)
+      || !hako_cli_parse_create ("run", _("Create and start a container, wait for it to exit and delete it."),
                               entries, global, &args, &argc, &argv, &options, error))
     return FALSE;
   status = hako_container_run (&options, detach, error);

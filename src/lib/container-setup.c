@@ -31,6 +31,7 @@
 #include "overlay.h"
 #include "process.h"
 #include "seccomp-filter.h"
+#include "seccomp-notify.h"
 #include "terminal.h"
 #include "unsupported.h"
 #include "userns.h"
@@ -62,6 +63,7 @@ struct HakoSetup
   gboolean host_root; /* the runtime is root of the initial user namespace */
   gboolean join_first; /* ... or of its own (hako_userns_is_root) */
   HakoSeccompPlan *seccomp; /* NULL without linux.seccomp */
+  int seccomp_fds[2]; /* with SCMP_ACT_NOTIFY: the runtime's, the child's end for the listener */
   int console_fd;     /* the console socket of process.terminal, or -1 */
   gboolean has_console_size;
   struct winsize console_size;
@@ -176,7 +178,7 @@ wait_for_start_and_exec (const HakoSetup *setup, int listen_fd)
     fcntl (fd, F_SETFD, 0);
   hako_fd_mark_cloexec_from (3 + setup->passed_fds);
   /* Last before exec (with no_new_privs): the filter constrains the payload, not the setup. */
-  if (setup->process->no_new_privileges && hako_seccomp_plan_load (setup->seccomp, &r.error) < 0)
+  if (hako_seccomp_plan_load_late (setup->seccomp, setup->process->no_new_privileges, &r.error) < 0)
     {
       hako_report_write (conn, &r);
       _exit (127);
@@ -211,10 +213,8 @@ run_container_process (HakoSetup *setup)
           && hako_terminal_setup_child (setup->console_fd,
                                         setup->has_console_size ? &setup->console_size : NULL,
                                         &error) < 0)
-      /* Without no_new_privs the kernel takes a filter only from a process
-       * with CAP_SYS_ADMIN in its user namespace: before the identity drops it. */
-      || (!setup->process->no_new_privileges
-          && hako_seccomp_plan_load (setup->seccomp, &error) < 0)
+      || hako_seccomp_plan_load_early (setup->seccomp, setup->process->no_new_privileges,
+                                       setup->seccomp_fds[1], setup->report_fd, &error) < 0
       || hako_process_plan_apply_identity (setup->process, &error) < 0
       || hako_process_plan_find_exec (setup->process, &error) < 0)
     child_fail (setup, &error);
@@ -234,6 +234,8 @@ close_runtime_fds (const HakoSetup *setup)
   close (setup->lock_fd);
   close (setup->runtime_fds[0]);
   close (setup->runtime_fds[1]);
+  if (setup->seccomp_fds[0] >= 0)
+    close (setup->seccomp_fds[0]);
 }
 
 /* The first child: its own user namespace first, then the others. */
@@ -531,6 +533,7 @@ hako_setup_new (const char *config, gsize config_len, const HakoSetupOptions *op
 
   setup->report_fd = setup->control_fd = setup->lock_fd = setup->listen_fd = setup->console_fd = -1;
   setup->runtime_fds[0] = setup->runtime_fds[1] = -1;
+  setup->seccomp_fds[0] = setup->seccomp_fds[1] = -1;
   setup->userns_fd = setup->netns_fd = -1;
   for (int kind = 0; kind < HAKO_NS_N_KINDS; kind++)
     setup->namespaces.join_fds[kind] = -1;
@@ -615,6 +618,9 @@ hako_setup_free (HakoSetup *setup)
     close (setup->userns_fd);
   if (setup->netns_fd >= 0)
     close (setup->netns_fd);
+  for (int i = 0; i < 2; i++)
+    if (setup->seccomp_fds[i] >= 0)
+      close (setup->seccomp_fds[i]);
   g_free (setup);
 }
 
@@ -724,6 +730,9 @@ handle_report (HakoSetup *setup, const HakoReport *r, pid_t first_child,
         return FALSE;
       *done = TRUE;
       return TRUE;
+    case HAKO_REPORT_SECCOMP_LISTENER:
+      return hako_seccomp_notify_forward (setup->spec->linux_->seccomp, setup->seccomp_fds[0],
+                                          state->pid, state, error);
     default:
       message = describe_report (setup, r);
       g_set_error_literal (error, HAKO_ERROR, HAKO_ERROR_FAILED, message);
@@ -792,8 +801,11 @@ start_cloned_process (HakoSetup *setup, pid_t pid, const HakoUsernsMappings *map
 }
 
 static gboolean
-open_pipes (int report_pipe[2], int control_pipe[2], GError **error)
+open_pipes (HakoSetup *setup, int report_pipe[2], int control_pipe[2], GError **error)
 {
+  if (hako_seccomp_plan_has_listener (setup->seccomp)
+      && socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, setup->seccomp_fds) < 0)
+    return hako_error_set_errno (error, errno, "socketpair");
   if (pipe2 (report_pipe, O_CLOEXEC) < 0)
     return hako_error_set_errno (error, errno, "pipe");
   if (pipe2 (control_pipe, O_CLOEXEC) < 0)
@@ -826,7 +838,7 @@ hako_setup_spawn (HakoSetup *setup, const char *root, HakoState *state, int lock
                                          &mappings.uids, &mappings.gids, error))
     return FALSE;
   if ((setup->cgroup && !create_cgroup (setup, root, state, error))
-      || !open_pipes (report_pipe, control_pipe, error))
+      || !open_pipes (setup, report_pipe, control_pipe, error))
     {
       hako_mount_plan_close_idmapped (setup->mounts);
       if (setup->cgroup)
@@ -844,6 +856,11 @@ hako_setup_spawn (HakoSetup *setup, const char *root, HakoState *state, int lock
     run_first_child (setup);
   close (report_pipe[1]);
   close (control_pipe[0]);
+  if (setup->seccomp_fds[1] >= 0)
+    {
+      close (setup->seccomp_fds[1]);
+      setup->seccomp_fds[1] = -1;
+    }
   hako_mount_plan_close_idmapped (setup->mounts);
   if (first_child < 0)
     hako_error_set_errno (error, errno, "fork");

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <json-glib/json-glib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cgroup.h"
@@ -8,6 +9,7 @@
 #include "error.h"
 #include "fd-util.h"
 #include "i18n.h"
+#include "json-read.h"
 #include "spec.h"
 #include "state.h"
 
@@ -161,6 +163,8 @@ parse_mutable (const char *text, const char *name, GError **error)
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_autoptr (GError) local_error = NULL;
 
+  if (!hako_json_check_depth (text, strlen (text), name, error))
+    return NULL;
   if (!json_parser_load_from_data (parser, text, -1, &local_error))
     {
       g_set_error (error, HAKO_ERROR, HAKO_ERROR_CONFIG, "%s: %s", name, local_error->message);

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -20,6 +21,7 @@
 #include "namespaces.h"
 #include "process.h"
 #include "seccomp-filter.h"
+#include "seccomp-notify.h"
 #include "setup-protocol.h"
 #include "state.h"
 #include "terminal.h"
@@ -45,6 +47,7 @@ typedef struct
   int root_fd;                  /* its root directory */
   HakoProcessPlan *process;
   HakoSeccompPlan *seccomp; /* NULL without linux.seccomp */
+  int seccomp_fds[2];       /* with SCMP_ACT_NOTIFY: the runtime's, the child's end */
   int console_fd;           /* where the pty master goes, or -1 without a terminal */
   gboolean has_console_size;
   struct winsize console_size;
@@ -63,6 +66,9 @@ exec_plan_clear (ExecPlan *plan)
     close (plan->root_fd);
   g_clear_pointer (&plan->process, hako_process_plan_free);
   g_clear_pointer (&plan->seccomp, hako_seccomp_plan_free);
+  for (int i = 0; i < 2; i++)
+    if (plan->seccomp_fds[i] >= 0)
+      close (plan->seccomp_fds[i]);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ExecPlan, exec_plan_clear)
 
@@ -90,15 +96,15 @@ run_process (const ExecPlan *plan)
        && hako_terminal_setup_child (plan->console_fd,
                                      plan->has_console_size ? &plan->console_size : NULL, &error) < 0)
       || hako_process_plan_apply_system (plan->process, &error) < 0
-      /* Without no_new_privs the kernel takes a filter only with CAP_SYS_ADMIN. */
-      || (!plan->process->no_new_privileges && hako_seccomp_plan_load (plan->seccomp, &error) < 0)
+      || hako_seccomp_plan_load_early (plan->seccomp, plan->process->no_new_privileges,
+                                       plan->seccomp_fds[1], plan->report_fd, &error) < 0
       || hako_process_plan_apply_identity (plan->process, &error) < 0)
     child_fail (plan, &error);
   hako_listen_fds_set_pid (plan->process->envp);
   for (int fd = 3; fd < 3 + (int) plan->preserve_fds; fd++)
     fcntl (fd, F_SETFD, 0);
   hako_fd_mark_cloexec_from (3 + plan->preserve_fds);
-  if (plan->process->no_new_privileges && hako_seccomp_plan_load (plan->seccomp, &error) < 0)
+  if (hako_seccomp_plan_load_late (plan->seccomp, plan->process->no_new_privileges, &error) < 0)
     child_fail (plan, &error);
   hako_process_plan_exec (plan->process, &error);
   child_fail (plan, &error);
@@ -296,10 +302,11 @@ describe_child_error (const ExecPlan *plan, const HakoChildError *error)
 /* Forks the child, places it in the cgroup, and reads its reports until
  * the process has exec'd (the pipe closes). Its pid, or -1. */
 static pid_t
-spawn (ExecPlan *plan, HakoCgroup *cgroup, GError **error)
+spawn (ExecPlan *plan, HakoCgroup *cgroup, const HakoSeccomp *seccomp, const HakoState *state,
+       GError **error)
 {
   int report_pipe[2], control_pipe[2] = { -1, -1 };
-  gboolean closed = FALSE, ok;
+  gboolean closed = FALSE, listener_pending = FALSE, ok;
   pid_t child, pid = -1;
   HakoReport r;
 
@@ -313,6 +320,16 @@ spawn (ExecPlan *plan, HakoCgroup *cgroup, GError **error)
       hako_error_set_errno (error, errno, "pipe");
       close (report_pipe[0]);
       close (report_pipe[1]);
+      return -1;
+    }
+  if (hako_seccomp_plan_has_listener (plan->seccomp)
+      && socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, plan->seccomp_fds) < 0)
+    {
+      hako_error_set_errno (error, errno, "socketpair");
+      close (report_pipe[0]);
+      close (report_pipe[1]);
+      close (control_pipe[0]);
+      close (control_pipe[1]);
       return -1;
     }
   plan->report_fd = report_pipe[1];
@@ -329,14 +346,24 @@ spawn (ExecPlan *plan, HakoCgroup *cgroup, GError **error)
                   && hako_fd_write_all (control_pipe[1], "", 1, error)));
   close (control_pipe[1]);
   while (ok && hako_report_read (report_pipe[0], &r, &closed, error))
-    if (r.kind == HAKO_REPORT_PID)
-      pid = r.pid;
-    else
-      {
-        g_autofree char *message = describe_child_error (plan, &r.error);
-        g_set_error_literal (error, HAKO_ERROR, HAKO_ERROR_FAILED, message);
-        ok = FALSE;
-      }
+    {
+      if (r.kind == HAKO_REPORT_PID)
+        pid = r.pid;
+      /* The process may report its listener before its parent reports its pid. */
+      else if (r.kind == HAKO_REPORT_SECCOMP_LISTENER)
+        listener_pending = TRUE;
+      else
+        {
+          g_autofree char *message = describe_child_error (plan, &r.error);
+          g_set_error_literal (error, HAKO_ERROR, HAKO_ERROR_FAILED, message);
+          ok = FALSE;
+        }
+      if (ok && listener_pending && pid > 0)
+        {
+          listener_pending = FALSE;
+          ok = hako_seccomp_notify_forward (seccomp, plan->seccomp_fds[0], pid, state, error);
+        }
+    }
   close (report_pipe[0]);
   if (child > 0)
     {
@@ -374,7 +401,7 @@ open_console (ExecPlan *plan, const HakoExecOptions *options, int *relay_fd, GEr
 int
 hako_container_exec (const HakoExecOptions *options, GError **error)
 {
-  g_auto (ExecPlan) plan = { .root_fd = -1, .console_fd = -1 };
+  g_auto (ExecPlan) plan = { .root_fd = -1, .console_fd = -1, .seccomp_fds = { -1, -1 } };
   g_autoptr (HakoSpec) spec = NULL;
   g_autoptr (HakoState) state = NULL;
   g_autoptr (HakoCgroup) cgroup = NULL;
@@ -404,11 +431,12 @@ hako_container_exec (const HakoExecOptions *options, GError **error)
     }
   if (terminal && !open_console (&plan, options, &relay_fd, error))
     return -1;
-  pid = spawn (&plan, cgroup, error);
+  pid = spawn (&plan, cgroup, spec->linux_ ? spec->linux_->seccomp : NULL, state, error);
   if (plan.console_fd >= 0)
     close (plan.console_fd);
   if (pid < 0)
     return -1;
+
   pid_text = g_strdup_printf ("%d", (int) pid);
   if (options->pid_file && !hako_file_replace (options->pid_file, pid_text, -1, 0644, error))
     {

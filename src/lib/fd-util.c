@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <string.h>
@@ -121,4 +122,61 @@ hako_fd_mark_cloexec_from (int first)
     nofile.rlim_cur = 1 << 20;
   for (rlim_t fd = first; fd < nofile.rlim_cur; fd++)
     fcntl ((int) fd, F_SETFD, FD_CLOEXEC);
+}
+
+/* Sends FD over SOCKET_FD with SCM_RIGHTS, PAYLOAD as the message. */
+int
+hako_fd_send (int socket_fd, int fd, const char *payload, size_t length)
+{
+  union
+  {
+    struct cmsghdr align;
+    char buffer[CMSG_SPACE (sizeof (int))];
+  } control;
+  struct iovec iov = { .iov_base = (void *) payload, .iov_len = length };
+  struct msghdr msg = {
+    .msg_iov = &iov,
+    .msg_iovlen = 1,
+    .msg_control = control.buffer,
+    .msg_controllen = sizeof control.buffer,
+  };
+  struct cmsghdr *cmsg;
+  ssize_t n;
+
+  memset (&control, 0, sizeof control);
+  cmsg = CMSG_FIRSTHDR (&msg);
+  cmsg->cmsg_level = SOL_SOCKET;
+  cmsg->cmsg_type = SCM_RIGHTS;
+  cmsg->cmsg_len = CMSG_LEN (sizeof (int));
+  memcpy (CMSG_DATA (cmsg), &fd, sizeof (int));
+  do
+    n = sendmsg (socket_fd, &msg, MSG_NOSIGNAL);
+  while (n < 0 && errno == EINTR);
+  return n < 0 ? -1 : 0;
+}
+
+/* The first fd MSG carries; any others are closed. -1 when it has none. */
+int
+hako_fd_take_first (struct msghdr *msg)
+{
+  int first = -1;
+
+  for (struct cmsghdr *cmsg = CMSG_FIRSTHDR (msg); cmsg; cmsg = CMSG_NXTHDR (msg, cmsg))
+    {
+      gsize n_fds;
+
+      if (cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_RIGHTS)
+        continue;
+      n_fds = (cmsg->cmsg_len - CMSG_LEN (0)) / sizeof (int);
+      for (gsize i = 0; i < n_fds; i++)
+        {
+          int fd;
+          memcpy (&fd, CMSG_DATA (cmsg) + i * sizeof (int), sizeof (int));
+          if (first < 0)
+            first = fd;
+          else
+            close (fd);
+        }
+    }
+  return first;
 }

@@ -3,6 +3,7 @@
 
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <stddef.h>
 
 /* write(2) until everything is written, retrying on EINTR. */
 gboolean hako_fd_write_all (int fd, const char *data, gsize length, GError **error);
@@ -24,6 +25,13 @@ void hako_remove_tree (const char *path);
  * close_range (an old kernel, or a seccomp profile refusing it) one by one
  * up to RLIMIT_NOFILE. */
 void hako_fd_mark_cloexec_from (int first);
+
+/* Sends FD over the unix socket SOCKET_FD with SCM_RIGHTS, PAYLOAD (at
+ * least one byte) as the message: 0, or -1 with errno. Async-signal-safe. */
+int hako_fd_send (int socket_fd, int fd, const char *payload, size_t length);
+/* The first fd a received MSG carries; any others are closed. -1 when it has none. */
+struct msghdr;
+int hako_fd_take_first (struct msghdr *msg);
 
 /* An int fd closed at the end of its scope (GLib's g_autofd is 2.76). */
 static inline void

@@ -240,7 +240,9 @@ hako_image_bundle_config (const HakoImage *image, const char *base, gsize base_l
 
   if (base == NULL)
     {
-      if ((default_config = hako_spec_default_generate (HAKO_SPEC_DEFAULT_AUTO_MAPPINGS, getuid (), getgid (), error)) == NULL)
+      default_config = hako_spec_default_generate (HAKO_SPEC_DEFAULT_AUTO_MAPPINGS, TRUE,
+                                                   getuid (), getgid (), error);
+      if (default_config == NULL)
         return NULL;
       base = default_config;
       base_length = strlen (base);

@@ -163,6 +163,34 @@ widen_big_integers (const char *data, gsize length)
 }
 
 gboolean
+hako_json_check_depth (const char *data, gsize length, const char *document_name, GError **error)
+{
+  gboolean in_string = FALSE;
+  guint depth = 0;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      if (in_string)
+        {
+          if (data[i] == '\\')
+            i++;
+          else if (data[i] == '"')
+            in_string = FALSE;
+        }
+      else if (data[i] == '"')
+        in_string = TRUE;
+      else if ((data[i] == '[' || data[i] == '{') && ++depth > HAKO_JSON_MAX_DEPTH)
+        return hako_json_invalid (error, NULL,
+                                  _("%s nests arrays and objects more than %d levels deep: "
+                                    "no OCI document does"),
+                                  document_name, HAKO_JSON_MAX_DEPTH);
+      else if ((data[i] == ']' || data[i] == '}') && depth > 0)
+        depth--;
+    }
+  return TRUE;
+}
+
+gboolean
 hako_json_parse_document (const char *data, gssize length, const char *document_name,
                           JsonNode **root, GError **error)
 {
@@ -174,6 +202,10 @@ hako_json_parse_document (const char *data, gssize length, const char *document_
     length = strlen (data);
   if (!g_utf8_validate (data, length, NULL))
     return hako_json_invalid (error, NULL, _("%s is not valid UTF-8"), document_name);
+  /* json-glib recurses once per level: a deep enough document would
+   * overflow the stack. */
+  if (!hako_json_check_depth (data, length, document_name, error))
+    return FALSE;
   widened = widen_big_integers (data, length);
   if (widened)
     {

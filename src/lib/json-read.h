@@ -18,6 +18,14 @@ typedef struct { gboolean set; gboolean value; } HakoOptBool;
 char *hako_json_path_member (const char *parent, const char *member);
 char *hako_json_path_index (const char *parent, guint index);
 
+/* The deepest nesting of arrays and objects a document may have: OCI
+ * documents stay within ten or so, and json-glib's parser recurses. */
+#define HAKO_JSON_MAX_DEPTH 256
+/* A HAKO_ERROR_CONFIG naming DOCUMENT_NAME when DATA nests deeper. */
+gboolean hako_json_check_depth (const char *data, gsize length, const char *document_name,
+                                GError **error);
+/* DATA (LENGTH bytes, or up to its NUL when negative), UTF-8 and nested at
+ * most HAKO_JSON_MAX_DEPTH deep, parsed. */
 gboolean hako_json_parse_document (const char *data, gssize length, const char *document_name,
                                    JsonNode **root, GError **error);
 

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/magic.h>
 #include <linux/mount.h>
 #include <linux/openat2.h>
 #include <string.h>
@@ -1068,12 +1069,30 @@ apply_symlink (Apply *a, const HakoMountStep *step)
   return r < 0 ? fail (a, HAKO_MOUNT_OP_MOUNT) : 0;
 }
 
+/* A path under /proc that is not procfs: the container's /proc is a
+ * symlink, a fake directory or something mounted over it, and masking or
+ * protecting what is there would leave the real files as they are. */
+static gboolean
+fake_proc_path (const char *path, int fd)
+{
+  struct statfs st;
+
+  return g_str_has_prefix (path, "/proc/") && fstatfs (fd, &st) == 0
+         && st.f_type != PROC_SUPER_MAGIC;
+}
+
 /* An existing path of maskedPaths/readonlyPaths: fd, 1 when missing (not an
- * error), or -1 with errno. */
+ * error), or -1 with errno (EXDEV: a /proc path not on procfs). */
 static int
 open_listed_path (Apply *a, const HakoMountStep *step, int *fd)
 {
   *fd = resolve_in_root (a->rootfd, step->destination);
+  if (*fd >= 0 && fake_proc_path (step->path, *fd))
+    {
+      close (*fd);
+      errno = EXDEV;
+      return -1;
+    }
   if (*fd >= 0)
     return 0;
   return errno == ENOENT ? 1 : -1;
@@ -1333,6 +1352,12 @@ describe_hint (const HakoMountStep *step, HakoMountOp op, int saved_errno)
 
   if (saved_errno == ENOSYS && op == HAKO_MOUNT_OP_RESOLVE)
     return g_strdup (_("openat2(2) is missing: hako needs Linux 5.6 or later to resolve paths safely inside the rootfs"));
+  if (saved_errno == EXDEV && op == HAKO_MOUNT_OP_RESOLVE
+      && (step->kind == HAKO_MOUNT_STEP_MASK || step->kind == HAKO_MOUNT_STEP_READONLY))
+    return g_strdup_printf (_("%s is not on procfs: the container's /proc is a symlink, a fake "
+                              "directory or another filesystem mounted over it; mount proc on "
+                              "/proc and nothing over it"),
+                            step->path);
   if (saved_errno == ENOSYS && op == HAKO_MOUNT_OP_SETATTR)
     return g_strdup (_("recursive mount options (rro, rnosuid, ...) need Linux 5.12 or later"));
   if (saved_errno == ENOENT && op == HAKO_MOUNT_OP_MOUNT

@@ -211,7 +211,9 @@ spawn_helper (const HakoNetConfig *config, const char *state_dir, const int *fds
       hako_error_set_errno (error, errno, "pipe");
       return 0;
     }
-  launch = (HelperLaunch){ .exe = exe, .argv = argv, .null_fd = null_fd, .log_fd = log_fd,
+  /* By the magic link, not its target's name: hako may run from a sealed
+   * memfd copy (self-exe.h), which has no path to execute. */
+  launch = (HelperLaunch){ .exe = "/proc/self/exe", .argv = argv, .null_fd = null_fd, .log_fd = log_fd,
                            .fds = { ready[1] }, .n_fds = 1 + n_fds };
   memcpy (launch.fds + 1, fds, n_fds * sizeof (int));
   launcher = fork ();

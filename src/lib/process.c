@@ -582,6 +582,12 @@ describe_identity_step (const HakoProcessPlan *plan, HakoProcessStepKind kind, i
                               plan->cwd_parents[index], reason);
     case HAKO_PROCESS_STEP_CWD:
       return g_strdup_printf ("process.cwd %s: %s", plan->cwd, reason);
+    case HAKO_PROCESS_STEP_CWD_OUTSIDE:
+      return g_strdup_printf (_("process.cwd %s leads outside the container's root filesystem "
+                                "(a symlink to an open directory of the runtime, such as "
+                                "/proc/self/fd/N?): refused; point it at a directory in the "
+                                "container"),
+                              plan->cwd);
     case HAKO_PROCESS_STEP_KEEPCAPS:
       return g_strdup_printf (_("cannot keep the capabilities across the change of user "
                                 "(PR_SET_KEEPCAPS): %s"),
@@ -772,6 +778,21 @@ make_cwd (const HakoProcessPlan *plan, HakoChildError *err)
   return 0;
 }
 
+/* The directory entered must be below the process's root: a cwd through
+ * a symlink to /proc/self/fd/N of a directory fd the setup still holds
+ * (runc's CVE-2024-21626) would be outside, where the kernel's getcwd
+ * answers "(unreachable)...". A getcwd that fails says nothing either way
+ * (linux.seccomp may deny it: the filter can already be on here). */
+static int
+check_cwd_inside_root (HakoChildError *err)
+{
+  char cwd[PATH_MAX];
+
+  if (syscall (SYS_getcwd, cwd, sizeof cwd) >= 0 && cwd[0] != '/')
+    return fail_step (err, HAKO_PROCESS_STEP_CWD_OUTSIDE, 0);
+  return 0;
+}
+
 /* Enters the cwd as the container's root, creating it when missing. A cwd
  * only the process's own user may enter (EACCES) is entered again after
  * the change of user: *retry says so. */
@@ -850,7 +871,7 @@ hako_process_plan_apply_identity (const HakoProcessPlan *plan, HakoChildError *e
     return -1;
   if (retry_cwd && chdir (plan->cwd) < 0)
     return fail_step (err, HAKO_PROCESS_STEP_CWD, 0);
-  if (set_capabilities (plan, err) < 0)
+  if (check_cwd_inside_root (err) < 0 || set_capabilities (plan, err) < 0)
     return -1;
   if (plan->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     return fail_step (err, HAKO_PROCESS_STEP_NO_NEW_PRIVS, 0);

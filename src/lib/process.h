@@ -40,6 +40,7 @@ typedef enum
   /* apply_identity (stage PROCESS) */
   HAKO_PROCESS_STEP_CWD_MKDIR, /* index: plan->cwd_parents[index] */
   HAKO_PROCESS_STEP_CWD,
+  HAKO_PROCESS_STEP_CWD_OUTSIDE, /* the cwd entered is not below the root */
   HAKO_PROCESS_STEP_KEEPCAPS,
   HAKO_PROCESS_STEP_CAP_BOUNDING, /* index: the capability that could not be dropped */
   HAKO_PROCESS_STEP_SETGROUPS,

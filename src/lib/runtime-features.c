@@ -79,10 +79,8 @@ add_seccomp (JsonBuilder *builder)
   add_bool_member (builder, "enabled", TRUE);
   json_builder_set_member_name (builder, "actions");
   json_builder_begin_array (builder);
-  /* SCMP_ACT_NOTIFY needs a listener (listenerPath), which hako lacks yet. */
   for (const char *const *action = hako_seccomp_action_names; *action; action++)
-    if (!g_str_equal (*action, "SCMP_ACT_NOTIFY"))
-      json_builder_add_string_value (builder, *action);
+    json_builder_add_string_value (builder, *action);
   json_builder_end_array (builder);
   add_strv_member (builder, "operators", hako_seccomp_operator_names);
 

@@ -10,11 +10,11 @@
 #include "net-config.h"
 #include "overlay.h"
 #include "sandbox-config.h"
+#include "seccomp-default.h"
 #include "spec-default.h"
 #include "userns.h"
 
 #define SANDBOX_HOSTNAME "sandbox"
-#define SECCOMP_DEFAULT_FILE "seccomp-default.json"
 #define CPU_PERIOD 100000
 
 /* Container root's capabilities with --root: Podman's default set, what
@@ -54,12 +54,6 @@ gboolean
 hako_sandbox_config_has_limits (const HakoSandboxConfig *config)
 {
   return config->memory || config->cpus || config->pids > 0;
-}
-
-char *
-hako_sandbox_seccomp_default_path (void)
-{
-  return g_build_filename (HAKO_DATADIR, SECCOMP_DEFAULT_FILE, NULL);
 }
 
 static JsonArray *
@@ -356,21 +350,19 @@ make_resources (const HakoSandboxConfig *config, GError **error)
   return g_steal_pointer (&resources);
 }
 
-/* --seccomp: a file holding a linux.seccomp object. */
+/* --seccomp: hako's own default profile, or a file holding a
+ * linux.seccomp object. */
 static JsonNode *
 load_seccomp (const char *option_value, GError **error)
 {
   g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autofree char *path = g_str_equal (option_value, "default") ? hako_sandbox_seccomp_default_path ()
-                                                                 : g_strdup (option_value);
   JsonNode *root;
 
-  if (!json_parser_load_from_file (parser, path, error))
+  if (g_str_equal (option_value, "default"))
+    return hako_seccomp_default_profile_json (error);
+  if (!json_parser_load_from_file (parser, option_value, error))
     {
-      g_prefix_error (error, g_str_equal (option_value, "default")
-                                 ? _("--seccomp default: the default profile %s is not installed or unreadable: reinstall hako, or give a profile file: ")
-                                 : _("--seccomp %s: "),
-                      path);
+      g_prefix_error (error, _("--seccomp %s: "), option_value);
       return NULL;
     }
   root = json_parser_get_root (parser);
@@ -378,7 +370,7 @@ load_seccomp (const char *option_value, GError **error)
     {
       g_set_error (error, HAKO_ERROR, HAKO_ERROR_CONFIG,
                    _("--seccomp %s: expected a JSON object as linux.seccomp of config.json has it (defaultAction, syscalls)"),
-                   path);
+                   option_value);
       return NULL;
     }
   return json_node_copy (root);

@@ -48,5 +48,3 @@ gboolean hako_sandbox_config_has_limits (const HakoSandboxConfig *config);
  * (a bind source that does not exist, a malformed size, ...). */
 char *hako_sandbox_config_generate (const HakoSandboxConfig *config, GError **error);
 
-/* The path of the default seccomp profile, for --seccomp default. */
-char *hako_sandbox_seccomp_default_path (void);

@@ -18,6 +18,7 @@
 #include "i18n.h"
 #include "seccomp-names.h"
 #include "seccomp-filter.h"
+#include "setup-protocol.h"
 
 /* seccomp_data.args[0..5]: with distinct indices, a rule has at most six. */
 #define MAX_ARGS 6
@@ -29,6 +30,7 @@ enum
 {
   STEP_LOAD,
   STEP_TSYNC, /* seccomp(2) returned the id of a thread it could not synchronise */
+  STEP_SEND_LISTENER, /* the listener fd could not go to the runtime */
 };
 
 struct HakoSeccompPlan
@@ -56,6 +58,7 @@ static const ActionName actions[] = {
   { "SCMP_ACT_TRACE", SCMP_ACT_TRACE (0), TRUE },
   { "SCMP_ACT_ALLOW", SCMP_ACT_ALLOW, FALSE },
   { "SCMP_ACT_LOG", SCMP_ACT_LOG, FALSE },
+  { "SCMP_ACT_NOTIFY", SCMP_ACT_NOTIFY, FALSE },
 };
 
 static const struct
@@ -90,32 +93,41 @@ static const struct
 
 G_DEFINE_AUTO_CLEANUP_FREE_FUNC (scmp_filter_ctx, seccomp_release, NULL)
 
-static gboolean
-is_notify (const char *action)
-{
-  return g_str_equal (action, "SCMP_ACT_NOTIFY");
-}
+/* The calls that take the listener fd to the runtime, once the filter is
+ * on: notified, they would wait for an agent that has no fd yet. */
+static const char *const listener_handoff_calls[] = { "sendmsg", "write", NULL };
 
+/* SCMP_ACT_NOTIFY anywhere (the kernel then hands back a listener fd), where
+ * hako can honour it: *USES tells. */
 static gboolean
-refuse_notify (const char *path, GError **error)
+check_notify (const HakoSeccomp *seccomp, gboolean *uses, GError **error)
 {
-  g_set_error (error, HAKO_ERROR, HAKO_ERROR_UNSUPPORTED,
-               _("%s: SCMP_ACT_NOTIFY (listenerPath) is not supported yet"), path);
-  return FALSE;
-}
-
-/* The notify listener comes in a later change: no action may need it yet. */
-static gboolean
-check_no_notify (const HakoSeccomp *seccomp, GError **error)
-{
-  if (is_notify (seccomp->default_action))
-    return refuse_notify ("linux.seccomp.defaultAction", error);
+  *uses = FALSE;
+  if (g_str_equal (seccomp->default_action, "SCMP_ACT_NOTIFY"))
+    {
+      g_set_error (error, HAKO_ERROR, HAKO_ERROR_CONFIG,
+                   _("linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default "
+                     "action (hako passes the listener to the agent with write and sendmsg): "
+                     "notify chosen syscalls in linux.seccomp.syscalls instead"));
+      return FALSE;
+    }
   for (guint i = 0; i < seccomp->n_syscalls; i++)
-    if (is_notify (seccomp->syscalls[i].action))
-      {
-        g_autofree char *path = g_strdup_printf ("linux.seccomp.syscalls[%u].action", i);
-        return refuse_notify (path, error);
-      }
+    {
+      const HakoSeccompRule *rule = &seccomp->syscalls[i];
+
+      if (!g_str_equal (rule->action, "SCMP_ACT_NOTIFY"))
+        continue;
+      *uses = TRUE;
+      for (guint j = 0; rule->names[j] != NULL; j++)
+        if (g_strv_contains (listener_handoff_calls, rule->names[j]))
+          {
+            g_set_error (error, HAKO_ERROR, HAKO_ERROR_CONFIG,
+                         _("linux.seccomp.syscalls[%u].names[%u]: SCMP_ACT_NOTIFY cannot be "
+                           "used for %s: hako passes the listener to the agent with it"),
+                         i, j, rule->names[j]);
+            return FALSE;
+          }
+    }
   return TRUE;
 }
 
@@ -141,7 +153,7 @@ resolve_action (const char *name, const HakoOptUint *errno_ret, const char *errn
       *out = actions[i].action | (actions[i].takes_errno ? (guint32) errno_value : 0);
       return TRUE;
     }
-  /* The parser only lets known names through; NOTIFY is refused before. */
+  /* The parser only lets known names through. */
   g_set_error (error, HAKO_ERROR, HAKO_ERROR_UNSUPPORTED,
                _("linux.seccomp: unknown action %s"), name);
   return FALSE;
@@ -398,9 +410,10 @@ hako_seccomp_plan_new (const HakoSeccomp *seccomp, GError **error)
   g_autoptr (HakoSeccompPlan) plan = g_new0 (HakoSeccompPlan, 1);
   g_auto (scmp_filter_ctx) ctx = NULL;
   guint32 default_action;
+  gboolean notify;
 
   g_return_val_if_fail (seccomp != NULL, NULL);
-  if (!check_no_notify (seccomp, error))
+  if (!check_notify (seccomp, &notify, error))
     return NULL;
   ctx = new_filter (seccomp, &default_action, error);
   /* hako sets no_new_privs itself, as process.noNewPrivileges says. */
@@ -414,6 +427,11 @@ hako_seccomp_plan_new (const HakoSeccomp *seccomp, GError **error)
       return NULL;
   if (!export_program (ctx, plan, error))
     return NULL;
+  /* With a listener, seccomp(2) returns its fd: then a thread TSYNC could
+   * not follow has to show as an error (ESRCH), as the kernel requires. */
+  if (notify)
+    plan->flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER
+                   | (plan->flags & SECCOMP_FILTER_FLAG_TSYNC ? SECCOMP_FILTER_FLAG_TSYNC_ESRCH : 0);
   return g_steal_pointer (&plan);
 }
 
@@ -432,6 +450,12 @@ hako_seccomp_plan_get_flags (const HakoSeccompPlan *plan)
   return plan->flags;
 }
 
+gboolean
+hako_seccomp_plan_has_listener (const HakoSeccompPlan *plan)
+{
+  return plan != NULL && (plan->flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) != 0;
+}
+
 guint
 hako_seccomp_plan_get_length (const HakoSeccompPlan *plan)
 {
@@ -443,6 +467,10 @@ hako_seccomp_describe_error (const HakoChildError *err)
 {
   const char *reason = g_strerror (err->saved_errno);
 
+  if (err->step == STEP_SEND_LISTENER)
+    return g_strdup_printf (_("cannot pass the seccomp listener fd (SCMP_ACT_NOTIFY) to the "
+                              "runtime: %s"),
+                            reason);
   if (err->step == STEP_TSYNC)
     return g_strdup (_("cannot load the linux.seccomp filter: another thread of the container "
                        "process has a different filter (SECCOMP_FILTER_FLAG_TSYNC)"));
@@ -475,8 +503,10 @@ hako_seccomp_plan_load (const HakoSeccompPlan *plan, HakoChildError *err)
   if (plan == NULL)
     return 0;
   rc = syscall (SYS_seccomp, SECCOMP_SET_MODE_FILTER, plan->flags, &plan->prog);
-  if (rc == 0)
-    return 0;
+  if (rc == 0 || (rc > 0 && (plan->flags & SECCOMP_FILTER_FLAG_NEW_LISTENER)))
+    return rc;
+  if (rc < 0 && errno == ESRCH && (plan->flags & SECCOMP_FILTER_FLAG_TSYNC_ESRCH))
+    return hako_child_fail (err, HAKO_CHILD_STAGE_SECCOMP, STEP_TSYNC, ESRCH);
   /* With TSYNC, a positive result is the thread that could not follow. */
   if (rc > 0)
     return hako_child_fail (err, HAKO_CHILD_STAGE_SECCOMP, STEP_TSYNC, ESRCH);
@@ -485,4 +515,39 @@ hako_seccomp_plan_load (const HakoSeccompPlan *plan, HakoChildError *err)
       && prctl (PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &plan->prog, 0, 0) == 0)
     return 0;
   return hako_child_fail (err, HAKO_CHILD_STAGE_SECCOMP, STEP_LOAD, errno);
+}
+
+/* Without no_new_privs the kernel takes a filter only with CAP_SYS_ADMIN,
+ * which the identity step drops; a listener's fd has to reach the agent
+ * before the runtime's command ends (runc's order too). */
+static gboolean
+loads_early (const HakoSeccompPlan *plan, gboolean no_new_privs)
+{
+  return !no_new_privs || hako_seccomp_plan_has_listener (plan);
+}
+
+int
+hako_seccomp_plan_load_early (const HakoSeccompPlan *plan, gboolean no_new_privs, int socket_fd,
+                              int report_fd, HakoChildError *err)
+{
+  HakoReport report = { .kind = HAKO_REPORT_SECCOMP_LISTENER };
+  int listener;
+
+  if (!loads_early (plan, no_new_privs))
+    return 0;
+  listener = hako_seccomp_plan_load (plan, err);
+  if (listener <= 0)
+    return listener;
+  if (hako_fd_send (socket_fd, listener, "", 1) < 0)
+    return hako_child_fail (err, HAKO_CHILD_STAGE_SECCOMP, STEP_SEND_LISTENER, errno);
+  close (listener);
+  hako_report_write (report_fd, &report);
+  return 0;
+}
+
+int
+hako_seccomp_plan_load_late (const HakoSeccompPlan *plan, gboolean no_new_privs,
+                             HakoChildError *err)
+{
+  return loads_early (plan, no_new_privs) ? 0 : hako_seccomp_plan_load (plan, err);
 }

@@ -19,6 +19,7 @@ typedef enum
   HAKO_REPORT_READY,            /* set up, waiting for start */
   HAKO_REPORT_ERROR,            /* a setup step failed: error */
   HAKO_REPORT_HOOK_FAILED,      /* hooks.<hook_kind>[hook_index] failed: hook */
+  HAKO_REPORT_SECCOMP_LISTENER, /* the seccomp listener fd is on its socket: pass it on */
 } HakoReportKind;
 
 typedef struct

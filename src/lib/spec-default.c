@@ -8,6 +8,7 @@
 #include "fd-util.h"
 #include "i18n.h"
 #include "resources.h"
+#include "seccomp-default.h"
 #include "spec-default.h"
 
 #define TEMPLATE_RESOURCE "/org/hako/config.json.template"
@@ -51,7 +52,8 @@ drop_devpts_gid (JsonObject *config)
 }
 
 char *
-hako_spec_default_generate (HakoSpecDefaultMode mode, uid_t uid, gid_t gid, GError **error)
+hako_spec_default_generate (HakoSpecDefaultMode mode, gboolean seccomp, uid_t uid, gid_t gid,
+                            GError **error)
 {
   g_autoptr (GBytes) template = NULL;
   g_autoptr (JsonParser) parser = json_parser_new ();
@@ -70,9 +72,16 @@ hako_spec_default_generate (HakoSpecDefaultMode mode, uid_t uid, gid_t gid, GErr
       return NULL;
     }
   config = json_node_get_object (json_parser_get_root (parser));
+  linux_ = json_object_get_object_member (config, "linux");
+  if (seccomp)
+    {
+      JsonNode *profile = hako_seccomp_default_profile_json (error);
+      if (profile == NULL)
+        return NULL;
+      json_object_set_member (linux_, "seccomp", profile);
+    }
   if (mode == HAKO_SPEC_DEFAULT_SINGLE_ID)
     {
-      linux_ = json_object_get_object_member (config, "linux");
       json_object_set_member (linux_, "uidMappings", hako_spec_default_id_mapping (0, uid));
       json_object_set_member (linux_, "gidMappings", hako_spec_default_id_mapping (0, gid));
       drop_devpts_gid (config);
@@ -84,10 +93,11 @@ hako_spec_default_generate (HakoSpecDefaultMode mode, uid_t uid, gid_t gid, GErr
 }
 
 gboolean
-hako_spec_default_write (const char *bundle, HakoSpecDefaultMode mode, GError **error)
+hako_spec_default_write (const char *bundle, HakoSpecDefaultMode mode, gboolean seccomp,
+                         GError **error)
 {
   g_autofree char *path = g_build_filename (bundle, "config.json", NULL);
-  g_autofree char *json = hako_spec_default_generate (mode, getuid (), getgid (), error);
+  g_autofree char *json = hako_spec_default_generate (mode, seccomp, getuid (), getgid (), error);
   g_autofree char *text = NULL;
 
   if (json == NULL)

@@ -15,8 +15,11 @@ typedef enum
   HAKO_SPEC_DEFAULT_SINGLE_ID,
 } HakoSpecDefaultMode;
 
-char *hako_spec_default_generate (HakoSpecDefaultMode mode, uid_t uid, gid_t gid, GError **error);
+/* With SECCOMP, linux.seccomp is hako's default profile (seccomp-default.h). */
+char *hako_spec_default_generate (HakoSpecDefaultMode mode, gboolean seccomp, uid_t uid, gid_t gid,
+                                  GError **error);
 /* Writes BUNDLE/config.json; refuses to replace an existing file. */
-gboolean hako_spec_default_write (const char *bundle, HakoSpecDefaultMode mode, GError **error);
+gboolean hako_spec_default_write (const char *bundle, HakoSpecDefaultMode mode, gboolean seccomp,
+                                  GError **error);
 /* linux.uidMappings (or gidMappings) with one entry: CONTAINER_ID is HOST_ID, size 1. */
 JsonNode *hako_spec_default_id_mapping (guint32 container_id, guint32 host_id);

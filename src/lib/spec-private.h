@@ -43,7 +43,6 @@ gboolean hako_spec_require_one_of (const char *value, const char *path,
 void hako_process_free (HakoProcess *process);
 void hako_linux_free (HakoLinux *linux_);
 void hako_resources_free (HakoResources *resources);
-void hako_seccomp_free (HakoSeccomp *seccomp);
 
 /* An optional object member read into a new zeroed item_size-byte struct,
  * set in *item before parse_item fills it (so, as above, the owner's free

@@ -7,8 +7,6 @@
 #include "seccomp-names.h"
 #include "spec-private.h"
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (HakoSeccomp, hako_seccomp_free)
-
 /* The syscall arguments a filter can inspect: seccomp_data.args[0..5]. */
 #define MAX_ARG_INDEX 5
 

@@ -295,6 +295,9 @@ typedef struct
   guint n_syscalls;
 } HakoSeccomp;
 
+void hako_seccomp_free (HakoSeccomp *seccomp);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HakoSeccomp, hako_seccomp_free)
+
 typedef struct
 {
   char *clos_id;

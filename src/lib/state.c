@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <json-glib/json-glib.h>
 #include <stdlib.h>
@@ -44,6 +45,9 @@ hako_state_free (HakoState *state)
   g_free (state);
 }
 
+/* The longest id whose lock file, ID.lock, is a valid file name. */
+#define ID_NAME_MAX (NAME_MAX - 5)
+
 gboolean
 hako_container_id_check (const char *id, GError **error)
 {
@@ -56,6 +60,15 @@ hako_container_id_check (const char *id, GError **error)
     g_set_error (error, HAKO_ERROR, HAKO_ERROR_USAGE,
                  _("invalid container id \"%s\": use 1 to 1024 letters, digits, '_', '+', '-' or '.', other than \".\" and \"..\""),
                  id);
+  /* runc's limit is 1024, but ROOT/ID.lock is one file name. */
+  else if (strlen (id) > ID_NAME_MAX)
+    {
+      g_set_error (error, HAKO_ERROR, HAKO_ERROR_USAGE,
+                   _("container id \"%.16s...\" is %zu bytes long: hako names files in the state "
+                     "root after it, which allows %d: use a shorter id"),
+                   id, strlen (id), ID_NAME_MAX);
+      valid = FALSE;
+    }
   return valid;
 }
 
@@ -258,18 +271,31 @@ record_from_json (JsonObject *object, HakoState *state, GError **error)
 }
 
 HakoState *
+hako_state_load_data (const char *data, gsize length, const char *origin, GError **error)
+{
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (HakoState) state = g_new0 (HakoState, 1);
+  JsonObject *object;
+
+  if (!hako_json_parse_document (data, length, origin, &node, error)
+      || !hako_json_node_object (node, "", &object, error)
+      || !record_from_json (object, state, error))
+    return NULL;
+  return g_steal_pointer (&state);
+}
+
+HakoState *
 hako_state_load (const char *root, const char *id, GError **error)
 {
   g_autofree char *dir = hako_state_dir (root, id);
   g_autofree char *path = g_build_filename (dir, "state.json", NULL);
   g_autofree char *contents = NULL;
+  gsize length = 0;
   g_autoptr (GError) local_error = NULL;
-  g_autoptr (JsonNode) node = NULL;
-  g_autoptr (HakoState) state = g_new0 (HakoState, 1);
-  JsonObject *object;
+  g_autoptr (HakoState) state = NULL;
   struct stat st;
 
-  if (!g_file_get_contents (path, &contents, NULL, &local_error))
+  if (!g_file_get_contents (path, &contents, &length, &local_error))
     {
       if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
         g_set_error (error, HAKO_ERROR, HAKO_ERROR_NOT_FOUND,
@@ -278,9 +304,8 @@ hako_state_load (const char *root, const char *id, GError **error)
         g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
-  if (!hako_json_parse_document (contents, -1, path, &node, error)
-      || !hako_json_node_object (node, "", &object, error)
-      || !record_from_json (object, state, error))
+  state = hako_state_load_data (contents, length, path, error);
+  if (state == NULL)
     {
       g_prefix_error (error, _("%s is damaged: "), path);
       return NULL;

@@ -59,6 +59,10 @@ int hako_state_lock (const char *root, const char *id, GError **error);
 /* ROOT/ID, for what create keeps there before the first state is saved. */
 gboolean hako_state_make_dir (const char *root, const char *id, GError **error);
 gboolean hako_state_save (const char *root, const HakoState *state, GError **error);
+/* Parses the LENGTH bytes of a state.json read from ORIGIN (named in
+ * errors): NULL with HAKO_ERROR_CONFIG when they are not a valid record. */
+HakoState *hako_state_load_data (const char *data, gsize length, const char *origin,
+                                 GError **error);
 /* NULL with HAKO_ERROR_NOT_FOUND when there is no such container. */
 HakoState *hako_state_load (const char *root, const char *id, GError **error);
 /* After hako_state_load failed with ERROR under the lock: when there is no

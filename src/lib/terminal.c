@@ -109,37 +109,6 @@ format_pts_name (char *buffer, unsigned int number)
   return length;
 }
 
-/* Sends FD over SOCKET_FD with SCM_RIGHTS, PAYLOAD as the message. */
-static int
-send_fd (int socket_fd, int fd, const char *payload, size_t length)
-{
-  union
-  {
-    struct cmsghdr align;
-    char buffer[CMSG_SPACE (sizeof (int))];
-  } control;
-  struct iovec iov = { .iov_base = (void *) payload, .iov_len = length };
-  struct msghdr msg = {
-    .msg_iov = &iov,
-    .msg_iovlen = 1,
-    .msg_control = control.buffer,
-    .msg_controllen = sizeof control.buffer,
-  };
-  struct cmsghdr *cmsg;
-  ssize_t n;
-
-  memset (&control, 0, sizeof control);
-  cmsg = CMSG_FIRSTHDR (&msg);
-  cmsg->cmsg_level = SOL_SOCKET;
-  cmsg->cmsg_type = SCM_RIGHTS;
-  cmsg->cmsg_len = CMSG_LEN (sizeof (int));
-  memcpy (CMSG_DATA (cmsg), &fd, sizeof (int));
-  do
-    n = sendmsg (socket_fd, &msg, MSG_NOSIGNAL);
-  while (n < 0 && errno == EINTR);
-  return n < 0 ? -1 : 0;
-}
-
 /* PEER as the controlling terminal of a new session and as fds 0, 1, 2. */
 static int
 attach_peer (int peer, HakoChildError *err)
@@ -176,7 +145,7 @@ hako_terminal_setup_child (int console_socket_fd, const struct winsize *size, Ha
     return terminal_fail (err, HAKO_TERMINAL_STEP_PEER, master, -1);
   if (size && ioctl (peer, TIOCSWINSZ, size) < 0)
     return terminal_fail (err, HAKO_TERMINAL_STEP_WINSIZE, master, peer);
-  if (send_fd (console_socket_fd, master, name, format_pts_name (name, number)) < 0)
+  if (hako_fd_send (console_socket_fd, master, name, format_pts_name (name, number)) < 0)
     return terminal_fail (err, HAKO_TERMINAL_STEP_SEND, master, peer);
   close (master);
   close (console_socket_fd);
@@ -260,32 +229,6 @@ hako_terminal_socketpair (int fds[2], GError **error)
   return TRUE;
 }
 
-/* The first fd MSG carries; any others are closed. -1 when it has none. */
-static int
-take_first_fd (struct msghdr *msg)
-{
-  int first = -1;
-
-  for (struct cmsghdr *cmsg = CMSG_FIRSTHDR (msg); cmsg; cmsg = CMSG_NXTHDR (msg, cmsg))
-    {
-      gsize n_fds;
-
-      if (cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_RIGHTS)
-        continue;
-      n_fds = (cmsg->cmsg_len - CMSG_LEN (0)) / sizeof (int);
-      for (gsize i = 0; i < n_fds; i++)
-        {
-          int fd;
-          memcpy (&fd, CMSG_DATA (cmsg) + i * sizeof (int), sizeof (int));
-          if (first < 0)
-            first = fd;
-          else
-            close (fd);
-        }
-    }
-  return first;
-}
-
 gboolean
 hako_terminal_receive_master (int socket_fd, int *master_fd, GError **error)
 {
@@ -310,7 +253,7 @@ hako_terminal_receive_master (int socket_fd, int *master_fd, GError **error)
   while (n < 0 && errno == EINTR);
   if (n < 0)
     return hako_error_set_errno (error, errno, _("cannot receive the container's terminal"));
-  fd = take_first_fd (&msg);
+  fd = hako_fd_take_first (&msg);
   if (fd < 0)
     {
       g_set_error_literal (error, HAKO_ERROR, HAKO_ERROR_FAILED,

@@ -1,14 +1,18 @@
 #!/bin/sh
-# Builds a fuzzer with clang's libFuzzer (+ASan, UBSan) and runs it for
-# SECONDS (default 600): FUZZ_TARGET=spec (the default), config.json, on a
-# corpus seeded from the test fixtures and the spec's examples; or
-# FUZZ_TARGET=image, the image layout's index, manifest and config parsers,
-# seeded from tests/fuzz/image-seeds. Needs: apt-get install clang.
-# Usage: [FUZZ_TARGET=spec|image] tests/fuzz/run.sh [SECONDS]
+# Builds one libFuzzer target, tests/fuzz/fuzz-TARGET.c, with clang
+# (+ASan, UBSan) and runs it for SECONDS (default 600) on a corpus seeded
+# from tests/fuzz/seeds/TARGET and, for the config parser, the test
+# fixtures and the spec's examples. Needs: apt-get install clang
+# libclang-rt-14-dev. Exit status: libFuzzer's (non-zero on a finding,
+# whose input is left as OUT/crash-* etc.).
+# Usage: tests/fuzz/run.sh TARGET [SECONDS]     (TARGET: spec, state, ...)
 set -eu
-seconds=${1:-600}
-target=${FUZZ_TARGET:-spec}
+[ $# -ge 1 ] || { echo "usage: $0 TARGET [SECONDS]" >&2; exit 2; }
+target=$1
+seconds=${2:-600}
 top=$(cd "$(dirname "$0")/../.." && pwd)
+source_file=$top/tests/fuzz/fuzz-$target.c
+[ -f "$source_file" ] || { echo "$0: no fuzz target $source_file" >&2; exit 2; }
 out=${FUZZ_OUT:-$top/tests/fuzz}
 build=$(mktemp -d)
 trap 'rm -rf "$build"' EXIT
@@ -19,19 +23,19 @@ build_tree=${HAKO_BUILDDIR:-$top}
 glib-compile-resources --sourcedir="$top/data" --generate-source --c-name hako \
   --target="$build/hako-resources.c" "$top/data/hako.gresource.xml"
 flags=$(pkg-config --cflags --libs glib-2.0 gio-2.0 json-glib-1.0 libseccomp slirp libarchive)
+mkdir -p "$out"
 # shellcheck disable=SC2086
 clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
   -DGETTEXT_PACKAGE='"hako"' -DLOCALEDIR='"/usr/share/locale"' -I"$build_tree" -I"$top/src/lib" \
-  -o "$out/fuzz-$target" "$top/tests/fuzz/fuzz-$target.c" "$build/hako-resources.c" \
+  -o "$out/fuzz-$target" "$source_file" "$build/hako-resources.c" \
   $(ls "$top"/src/lib/*.c) $flags
 
 corpus="$out/corpus-$target"
 mkdir -p "$corpus"
-if [ "$target" = image ]; then
-  cp "$top"/tests/fuzz/image-seeds/*.json "$corpus/"
-else
+cp "$top"/tests/fuzz/seeds/"$target"/* "$corpus/" 2>/dev/null || true
+if [ "$target" = spec ]; then
   cp "$top"/tests/data/config/*/*.json "$corpus/" 2>/dev/null || true
   cp "$top"/../shared/oci-runtime-spec/schema/test/config/*/*.json "$corpus/" 2>/dev/null || true
 fi
 "$out/fuzz-$target" -max_total_time="$seconds" -max_len=65536 -timeout=10 \
-  -artifact_prefix="$out/" "$corpus"
+  -artifact_prefix="$out/$target-" "$corpus"

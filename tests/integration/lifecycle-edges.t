@@ -85,8 +85,8 @@ ok "linux.seccomp filters the container's syscalls" hk 0 run --bundle b sc
 ok "... mkdir gets the filter's EPERM, not the read-only root's EROFS" sh -c "grep -q 'Operation not permitted' '$TEST_TMP/stdout' && grep -q ran '$TEST_TMP/stdout'"
 set_config b "c['process']['noNewPrivileges'] = False"
 ok "... also without noNewPrivileges (loaded while the container's root still may)" sh -c "'$HAKO' --root '$root' run --bundle b sc2 | grep -q 'Operation not permitted'"
-set_config b "c['linux']['seccomp'] = {'defaultAction': 'SCMP_ACT_NOTIFY', 'listenerPath': '/run/listener.sock'}"
-ok "SCMP_ACT_NOTIFY is refused until hako has a listener, naming the field" sh -c "! '$HAKO' --root '$root' run --bundle b sc3 2>err.txt && grep -q 'linux.seccomp.defaultAction' err.txt"
+set_config b "c['linux']['seccomp'] = {'defaultAction': 'SCMP_ACT_ALLOW', 'listenerPath': '$TEST_TMP/no-agent.sock', 'syscalls': [{'names': ['mkdir'], 'action': 'SCMP_ACT_NOTIFY'}]}"
+ok "SCMP_ACT_NOTIFY without an agent listening fails, naming listenerPath" sh -c "! '$HAKO' --root '$root' run --bundle b sc3 2>err.txt && grep -q 'linux.seccomp.listenerPath' err.txt && ! '$HAKO' --root '$root' state sc3 2>/dev/null"
 
 # As real root: device nodes of linux.devices, and namespaces the host made.
 cp base.json b/config.json

@@ -67,6 +67,7 @@ test_linux (void)
   g_assert_true (array_has (caps, "CAP_CHECKPOINT_RESTORE"));
   g_assert_true (json_object_get_boolean_member (seccomp, "enabled"));
   g_assert_true (array_has (json_object_get_array_member (seccomp, "archs"), "SCMP_ARCH_X86_64"));
+  g_assert_true (array_has (json_object_get_array_member (seccomp, "actions"), "SCMP_ACT_NOTIFY"));
   g_assert_true (array_has (json_object_get_array_member (seccomp, "supportedFlags"), "SECCOMP_FILTER_FLAG_TSYNC"));
   g_assert_true (json_object_get_boolean_member (json_object_get_object_member (extensions, "idmap"), "enabled"));
   /* The cgroupfs manager writes v1 and v2; no systemd manager yet. */

@@ -1,6 +1,8 @@
 /* The typed JSON readers: values, presence and the paths errors name. */
 #include "config.h"
 
+#include <string.h>
+
 #include "error.h"
 #include "json-read.h"
 
@@ -419,6 +421,25 @@ test_invalid (void)
   g_assert_false (hako_json_invalid (&error, "", "%s", "root"));
   assert_config_error (error, "root");
 }
+/* Nesting beyond HAKO_JSON_MAX_DEPTH is refused before json-glib recurses;
+ * brackets inside strings do not count. */
+static void
+test_depth (void)
+{
+  g_autofree char *open = g_strnfill (HAKO_JSON_MAX_DEPTH, '[');
+  g_autofree char *close = g_strnfill (HAKO_JSON_MAX_DEPTH, ']');
+  g_autofree char *deepest = g_strconcat (open, close, NULL);
+  g_autofree char *too_deep = g_strconcat ("{\"a\": ", open, close, "}", NULL);
+  g_autofree char *in_string = g_strconcat ("[\"", open, "\\\"", open, "\"]", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) node = NULL;
+
+  g_assert_true (hako_json_check_depth (deepest, strlen (deepest), "d.json", NULL));
+  g_assert_true (hako_json_check_depth (in_string, strlen (in_string), "d.json", NULL));
+  g_assert_false (hako_json_parse_document (too_deep, -1, "d.json", &node, &error));
+  g_assert_error (error, HAKO_ERROR, HAKO_ERROR_CONFIG);
+  g_assert_nonnull (strstr (error->message, "d.json nests"));
+}
 
 int
 main (int argc, char **argv)
@@ -426,6 +447,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/json-read/paths", test_paths);
   g_test_add_func ("/json-read/parse-document", test_parse_document);
+  g_test_add_func ("/json-read/depth", test_depth);
   g_test_add_func ("/json-read/node-types", test_node_types);
   g_test_add_func ("/json-read/string", test_string);
   g_test_add_func ("/json-read/bool", test_bool);

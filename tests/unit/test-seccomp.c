@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
+#include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
 #include <signal.h>
@@ -20,6 +21,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "seccomp-default.h"
 #include "seccomp-names.h"
 #include "seccomp-filter.h"
 
@@ -236,17 +238,42 @@ probe_getpriority (int *probes, gconstpointer data)
 
 /* ---- compiling ---- */
 
+/* data/seccomp-default.json: parsed and compiled within the kernel's limit. */
 static void
-test_notify_refused (void)
+test_default_profile (void)
 {
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HakoSeccomp) profile = hako_seccomp_default_profile (&error);
+  g_autoptr (HakoSeccompPlan) plan = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (profile->default_action, ==, "SCMP_ACT_ERRNO");
+  g_assert_cmpuint (profile->default_errno_ret.value, ==, ENOSYS);
+  plan = hako_seccomp_plan_new (profile, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hako_seccomp_plan_get_length (plan), <, BPF_MAXINSNS);
+  g_assert_false (hako_seccomp_plan_has_listener (plan));
+}
+
+/* SCMP_ACT_NOTIFY: a listener where hako can pass it on, refused where the
+ * handoff itself would be notified. */
+static void
+test_notify (void)
+{
+  g_autoptr (HakoSeccompPlan) plan = plan_for (
+      "\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"/run/a.sock\","
+      "\"syscalls\": [{\"names\": [\"mkdir\"], \"action\": \"SCMP_ACT_NOTIFY\"}]");
+
+  g_assert_true (hako_seccomp_plan_has_listener (plan));
+  g_assert_false (hako_seccomp_plan_has_listener (NULL));
   assert_plan_error ("\"defaultAction\": \"SCMP_ACT_NOTIFY\", \"listenerPath\": \"/run/a.sock\"",
-                     HAKO_ERROR_UNSUPPORTED, "linux.seccomp.defaultAction: ",
-                     "SCMP_ACT_NOTIFY (listenerPath) is not supported yet", NULL);
+                     HAKO_ERROR_CONFIG, "linux.seccomp.defaultAction: ",
+                     "SCMP_ACT_NOTIFY cannot be the default action", NULL);
   assert_plan_error ("\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"/run/a.sock\","
                      "\"syscalls\": [{\"names\": [\"getpid\"], \"action\": \"SCMP_ACT_LOG\"},"
-                     "  {\"names\": [\"openat\"], \"action\": \"SCMP_ACT_NOTIFY\"}]",
-                     HAKO_ERROR_UNSUPPORTED, "linux.seccomp.syscalls[1].action: ",
-                     "SCMP_ACT_NOTIFY (listenerPath) is not supported yet", NULL);
+                     "  {\"names\": [\"openat\", \"sendmsg\"], \"action\": \"SCMP_ACT_NOTIFY\"}]",
+                     HAKO_ERROR_CONFIG, "linux.seccomp.syscalls[1].names[1]: ",
+                     "cannot be used for sendmsg", NULL);
 }
 
 static void
@@ -518,7 +545,8 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/seccomp/compile/notify-refused", test_notify_refused);
+  g_test_add_func ("/seccomp/compile/notify", test_notify);
+  g_test_add_func ("/seccomp/compile/default-profile", test_default_profile);
   g_test_add_func ("/seccomp/compile/errors", test_compile_errors);
   g_test_add_func ("/seccomp/compile/skips", test_compile_skips);
   g_test_add_func ("/seccomp/compile/describe-error", test_describe_error);

@@ -12,7 +12,7 @@ static HakoSpec *
 generate_and_load (HakoSpecDefaultMode mode)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *json = hako_spec_default_generate (mode, 1234, 5678, &error);
+  g_autofree char *json = hako_spec_default_generate (mode, TRUE, 1234, 5678, &error);
   HakoSpec *spec;
 
   g_assert_no_error (error);
@@ -57,9 +57,9 @@ test_write_refuses_overwrite (void)
   g_autofree char *path = g_build_filename (dir, "config.json", NULL);
   g_autofree char *contents = NULL;
 
-  g_assert_true (hako_spec_default_write (dir, HAKO_SPEC_DEFAULT_AUTO_MAPPINGS, &error));
+  g_assert_true (hako_spec_default_write (dir, HAKO_SPEC_DEFAULT_AUTO_MAPPINGS, TRUE, &error));
   g_assert_true (g_file_set_contents (path, "mine", -1, &error));
-  g_assert_false (hako_spec_default_write (dir, HAKO_SPEC_DEFAULT_AUTO_MAPPINGS, &error));
+  g_assert_false (hako_spec_default_write (dir, HAKO_SPEC_DEFAULT_AUTO_MAPPINGS, TRUE, &error));
   g_assert_error (error, HAKO_ERROR, HAKO_ERROR_EXISTS);
   g_assert_true (strstr (error->message, "--bundle") != NULL);
   g_clear_error (&error);

@@ -15,6 +15,10 @@ test_ids (void)
   const char *good[] = { "c1", "my_container.2", "a+b-c", "x", NULL };
   const char *bad[] = { "", ".", "..", "a/b", "../x", "with space", "tab\t", "ümlaut", NULL };
   g_autofree char *long_id = g_strnfill (1025, 'a');
+  /* ROOT/ID.lock must be one file name: NAME_MAX (255) with ".lock". */
+  g_autofree char *longest = g_strnfill (250, 'a');
+  g_autofree char *too_long = g_strnfill (251, 'a');
+  g_autoptr (GError) length_error = NULL;
 
   for (const char **id = good; *id; id++)
     g_assert_true (hako_container_id_check (*id, NULL));
@@ -25,6 +29,10 @@ test_ids (void)
       g_assert_error (error, HAKO_ERROR, HAKO_ERROR_USAGE);
     }
   g_assert_false (hako_container_id_check (long_id, NULL));
+  g_assert_true (hako_container_id_check (longest, NULL));
+  g_assert_false (hako_container_id_check (too_long, &length_error));
+  g_assert_error (length_error, HAKO_ERROR, HAKO_ERROR_USAGE);
+  g_assert_nonnull (strstr (length_error->message, "251 bytes long"));
 }
 
 static void
