@@ -5,9 +5,9 @@
 # option; exit status and signals passed through; it dies with its parent;
 # the errors; nothing left behind. As root and as an ordinary user.
 . "$HAKO_TESTS_SRCDIR/integration/tap.sh"
-plan 76
+plan 78
 if ! command -v fuse-overlayfs >/dev/null; then
-  for i in $(seq 76); do skip "sandbox" "install fuse-overlayfs"; done
+  for i in $(seq 78); do skip "sandbox" "install fuse-overlayfs"; done
   exit 0
 fi
 root="$TEST_TMP/state"
