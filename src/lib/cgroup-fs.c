@@ -101,8 +101,8 @@ hako_cgroup_fs_hierarchies (const char *self_cgroup, const char *mountinfo, gboo
   return out;
 }
 
-static gboolean
-unified_host (void)
+gboolean
+hako_cgroup_unified_host (void)
 {
   struct statfs fs;
 
@@ -120,7 +120,7 @@ host_hierarchies (void)
   if (!g_file_get_contents ("/proc/self/cgroup", &self, NULL, NULL)
       || !g_file_get_contents ("/proc/self/mountinfo", &mountinfo, NULL, NULL))
     return g_ptr_array_new ();
-  return hako_cgroup_fs_hierarchies (self, mountinfo, unified_host ());
+  return hako_cgroup_fs_hierarchies (self, mountinfo, hako_cgroup_unified_host ());
 }
 
 static gboolean
@@ -327,6 +327,13 @@ hako_cgroup_fs_set (const HakoCgroup *cgroup, const char *controller, const char
       return FALSE;
     }
   saved_errno = hako_cgroup_write_file (dir, file, value);
+  if (saved_errno == ENOENT && cgroup->ops == &hako_cgroup_systemd_ops && geteuid () != 0)
+    {
+      g_set_error (error, HAKO_ERROR, HAKO_ERROR_UNSUPPORTED,
+                   _("config.json: %s: %s has no %s: your systemd user manager does not delegate the %s controller: add it to Delegate= in a drop-in for user@.service, such as /etc/systemd/system/user@.service.d/delegate.conf with \"[Service]\" and \"Delegate=cpu cpuset io memory pids\", then run \"systemctl daemon-reload\" and log in again; or remove the setting"),
+                   json_path, dir, file, controller);
+      return FALSE;
+    }
   if (saved_errno == ENOENT && hako_cgroup_is_v2 (cgroup))
     {
       g_set_error (error, HAKO_ERROR, HAKO_ERROR_UNSUPPORTED,
@@ -440,8 +447,8 @@ fs_apply (HakoCgroup *cgroup, const HakoResources *resources, GError **error)
 }
 
 /* Every process is in each hierarchy: the first one lists them all. */
-static GArray *
-fs_pids (HakoCgroup *cgroup, GError **error)
+GArray *
+hako_cgroup_fs_pids (HakoCgroup *cgroup, GError **error)
 {
   g_autofree char *path = NULL, *procs = NULL;
   g_auto (GStrv) lines = NULL;
@@ -469,8 +476,8 @@ fs_pids (HakoCgroup *cgroup, GError **error)
 }
 
 /* On cgroup v2 (5.14 on), cgroup.kill kills them all, nested cgroups too. */
-static void
-fs_signal_all (HakoCgroup *cgroup, int signal_number)
+void
+hako_cgroup_fs_signal_all (HakoCgroup *cgroup, int signal_number)
 {
   g_autoptr (GArray) pids = NULL;
 
@@ -479,7 +486,7 @@ fs_signal_all (HakoCgroup *cgroup, int signal_number)
   if (signal_number == SIGKILL
       && hako_cgroup_write_file (g_array_index (cgroup->dirs, HakoCgroupDir, 0).dir, "cgroup.kill", "1") == 0)
     return;
-  pids = fs_pids (cgroup, NULL);
+  pids = hako_cgroup_fs_pids (cgroup, NULL);
   for (guint i = 0; pids && i < pids->len; i++)
     kill (g_array_index (pids, pid_t, i), signal_number);
 }
@@ -506,8 +513,8 @@ file_has_line (const char *dir, const char *file, const char *prefix)
  * freezer's state; a freeze may stay FREEZING while a process is busy in
  * the kernel, so it is asked again until FROZEN (runc retries the same
  * way). At most ten seconds. */
-static gboolean
-fs_freeze (HakoCgroup *cgroup, gboolean frozen, GError **error)
+gboolean
+hako_cgroup_fs_freeze (HakoCgroup *cgroup, gboolean frozen, GError **error)
 {
   gboolean v2 = hako_cgroup_is_v2 (cgroup);
   const char *dir = hako_cgroup_controller_dir (cgroup, v2 ? "" : "freezer");
@@ -576,8 +583,8 @@ const HakoCgroupOps hako_cgroup_fs_ops = {
   .create = fs_create,
   .place = fs_place,
   .apply = fs_apply,
-  .signal_all = fs_signal_all,
-  .pids = fs_pids,
-  .freeze = fs_freeze,
+  .signal_all = hako_cgroup_fs_signal_all,
+  .pids = hako_cgroup_fs_pids,
+  .freeze = hako_cgroup_fs_freeze,
   .destroy = fs_destroy,
 };

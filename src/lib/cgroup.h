@@ -2,8 +2,8 @@
  * steps of its life (create, place the first process, apply
  * linux.resources, signal everything in it, destroy). A manager is a set
  * of operations (cgroup-private.h): cgroupfs writes the cgroup
- * filesystems itself (cgroup-fs.c); a systemd manager can be added next
- * to it without changing the callers.
+ * filesystems itself (cgroup-fs.c); systemd makes a scope for the
+ * container over D-Bus (cgroup-systemd.c).
  *
  * The runtime drives every step; nothing here runs between fork and exec. */
 #pragma once
@@ -17,15 +17,21 @@ typedef enum
 {
   HAKO_CGROUP_MANAGER_NONE,     /* no cgroup: limits are refused (unsupported.c) */
   HAKO_CGROUP_MANAGER_CGROUPFS, /* the cgroup filesystems, written directly */
+  HAKO_CGROUP_MANAGER_SYSTEMD,  /* a transient scope of the caller's systemd */
 } HakoCgroupManager;
 
 /* The manager for --cgroup-manager REQUESTED ("systemd", "cgroupfs",
- * "disabled", or NULL for the default: cgroupfs when it can work here,
- * else none). An explicit cgroupfs that cannot work falls back to none,
- * so that limits are refused with the reason rather than at random. With
- * none, *WHY_NONE says why, for that refusal. */
+ * "disabled", or NULL for the default: systemd when it can work here,
+ * else cgroupfs when that can, else none). An explicit systemd that
+ * cannot work is an error saying what is missing; an explicit cgroupfs
+ * that cannot falls back to none, so that limits are refused with the
+ * reason rather than at random. With none, *WHY_NONE says why, for that
+ * refusal. */
 gboolean hako_cgroup_manager_choose (const char *requested, HakoCgroupManager *out,
                                      char **why_none, GError **error);
+/* Whether systemd can give this process a cgroup: a cgroup v2 host and
+ * the manager's bus (see systemd-bus.h); if not, why and how to get it. */
+gboolean hako_cgroup_systemd_usable (char **why_not);
 /* Whether cgroupfs can work for this process (root with cgroup v1
  * hierarchies); if not, why and what would make it work. */
 gboolean hako_cgroup_fs_usable (char **why_not);

@@ -631,15 +631,38 @@ hako_setup_get_rootfs (const HakoSetup *setup)
   return setup->rootfs;
 }
 
+/* What the state records of the cgroup: systemd's scope has its
+ * directory only once the container's process is placed. */
+static void
+note_cgroup (const HakoSetup *setup, HakoState *state)
+{
+  g_free (state->cgroup_manager);
+  g_strfreev (state->cgroup_paths);
+  g_strfreev (state->cgroup_created);
+  state->cgroup_manager = g_strdup (hako_cgroup_manager_name (setup->cgroup));
+  state->cgroup_paths = g_strdupv ((char **) hako_cgroup_paths (setup->cgroup));
+  state->cgroup_created = g_strdupv ((char **) hako_cgroup_created (setup->cgroup));
+}
+
+/* Moves PID into the cgroup, on record at the next save. */
+static gboolean
+place_in_cgroup (HakoSetup *setup, pid_t pid, HakoState *state, GError **error)
+{
+  if (!setup->cgroup)
+    return TRUE;
+  if (!hako_cgroup_place (setup->cgroup, pid, error))
+    return FALSE;
+  note_cgroup (setup, state);
+  return TRUE;
+}
+
 /* The cgroup exists, and the state says so, before any process. */
 static gboolean
 create_cgroup (HakoSetup *setup, const char *root, HakoState *state, GError **error)
 {
   if (!hako_cgroup_create (setup->cgroup, error))
     return FALSE;
-  state->cgroup_manager = g_strdup (hako_cgroup_manager_name (setup->cgroup));
-  state->cgroup_paths = g_strdupv ((char **) hako_cgroup_paths (setup->cgroup));
-  state->cgroup_created = g_strdupv ((char **) hako_cgroup_created (setup->cgroup));
+  note_cgroup (setup, state);
   if (hako_state_save (root, state, error))
     return TRUE;
   hako_cgroup_destroy (setup->cgroup, NULL);
@@ -781,7 +804,7 @@ start_cloned_process (HakoSetup *setup, pid_t pid, const HakoUsernsMappings *map
                       const char *root, HakoState *state, int control_fd, GError **error)
 {
   note_container_process (setup, pid, state);
-  return (!setup->cgroup || hako_cgroup_place (setup->cgroup, pid, error))
+  return place_in_cgroup (setup, pid, state, error)
          && hako_userns_write_maps (pid, &mappings->uids, &mappings->gids, error)
          && hako_fd_write_all (control_fd, "", 1, error) && hako_state_save (root, state, error);
 }
@@ -845,7 +868,7 @@ hako_setup_spawn (HakoSetup *setup, const char *root, HakoState *state, int lock
   else if (cloned > 0
                ? start_cloned_process (setup, cloned, &mappings, root, state, control_pipe[1], error)
                : (!setup->cgroup
-                  || (hako_cgroup_place (setup->cgroup, first_child, error)
+                  || (place_in_cgroup (setup, first_child, state, error)
                       && hako_fd_write_all (control_pipe[1], "", 1, error))))
     while (!done && hako_report_read (report_pipe[0], &r, NULL, error)
            && handle_report (setup, &r, first_child, &mappings, root, state, control_pipe[1],
