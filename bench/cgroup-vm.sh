@@ -33,14 +33,7 @@ run_one () {
   esac
 }
 variants="systemd cgroupfs disabled crun-systemd crun-disabled"
-for i in $(seq "$ROUNDS"); do
-  for v in $(printf '%s\n' $variants | shuf); do
-    start=$(date +%s%N)
-    run_one "$v" "$i" >"$work/$v.out" 2>"$work/$v.err" </dev/null || { echo "$v failed:"; cat "$work/$v.err"; exit 1; }
-    end=$(date +%s%N)
-    echo $(( (end - start) / 1000 )) >> "$work/$v.us"
-  done
-done
+bench_rounds "$work" "$ROUNDS" $variants
 echo "rootless run of /bin/true in the VM ($ROUNDS rounds; $(nproc) cpus, $(systemd-detect-virt 2>/dev/null || echo unknown virtualization))"
 printf '%-14s %12s\n' variant "median (ms)"
 for v in $variants; do
