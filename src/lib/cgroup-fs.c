@@ -254,11 +254,23 @@ make_dirs (HakoCgroup *cgroup, const char *dir, gboolean cpuset, GError **error)
   return TRUE;
 }
 
+/* Whether DIR has processes of its own. */
+static gboolean
+has_processes (const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "cgroup.procs", NULL);
+  g_autofree char *procs = NULL;
+
+  return g_file_get_contents (path, &procs, NULL, NULL) && *procs != '\0';
+}
+
 /* On cgroup v2 a directory has the controllers its parent enables in
  * cgroup.subtree_control: every one available, from the root down to
- * DIR's parent. Best effort: where one cannot be enabled (not delegated,
- * or processes in a cgroup that is not the root), writing its setting
- * later says which. */
+ * DIR's parent. Best effort: where one cannot be enabled (not delegated),
+ * writing its setting later says which. A parent with processes (the
+ * runtime's own cgroup, say) is left alone: the kernel would still take
+ * the threaded controllers (cpu, cpuset, pids) there, and its children
+ * would then take no process at all ("domain invalid"). */
 static void
 enable_controllers (const char *dir)
 {
@@ -270,7 +282,8 @@ enable_controllers (const char *dir)
   if (g_str_equal (dir, CGROUP_ROOT) || g_str_equal (parent, dir))
     return;
   enable_controllers (parent);
-  if (!g_file_get_contents (path, &available, NULL, NULL))
+  if ((!g_str_equal (parent, CGROUP_ROOT) && has_processes (parent))
+      || !g_file_get_contents (path, &available, NULL, NULL))
     return;
   names = g_strsplit_set (g_strstrip (available), " ", -1);
   for (char **name = names; *name; name++)
