@@ -28,7 +28,8 @@ struct HakoCgroup
 {
   const HakoCgroupOps *ops;
   GArray *dirs;       /* of HakoCgroupDir */
-  GPtrArray *created; /* directories create made, parents first; systemd: the unit */
+  GPtrArray *created; /* directories create made, parents first; systemd: the unit, once started */
+  char *unit;         /* systemd: the container's scope */
   char *slice;        /* systemd: the slice of the unit, or NULL for the manager's default */
   char *description;  /* systemd: the unit's Description */
   GDBusConnection *bus; /* systemd: the manager's bus, once connected */

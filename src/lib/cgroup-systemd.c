@@ -18,12 +18,6 @@
 
 #define CGROUP_ROOT "/sys/fs/cgroup"
 
-static const char *
-unit_of (const HakoCgroup *cgroup)
-{
-  return cgroup->created->len > 0 ? cgroup->created->pdata[0] : NULL;
-}
-
 gboolean
 hako_cgroup_systemd_resolve (HakoCgroup *cgroup, const char *id, const char *cgroups_path,
                              GError **error)
@@ -62,8 +56,7 @@ hako_cgroup_systemd_resolve (HakoCgroup *cgroup, const char *id, const char *cgr
   /* "-" is the root slice; none leaves the choice to the manager. */
   cgroup->slice = *slice ? g_strdup (g_str_equal (slice, "-") ? "-.slice" : slice) : NULL;
   cgroup->description = g_strdup_printf ("hako container %s", id);
-  g_ptr_array_add (cgroup->created,
-                   *prefix ? g_strdup_printf ("%s-%s.scope", prefix, name) : g_strdup_printf ("%s.scope", name));
+  cgroup->unit = *prefix ? g_strdup_printf ("%s-%s.scope", prefix, name) : g_strdup_printf ("%s.scope", name);
   return TRUE;
 }
 
@@ -75,7 +68,8 @@ connect_bus (HakoCgroup *cgroup, GError **error)
   return cgroup->bus != NULL;
 }
 
-/* The unit is named, not made, until the container's process exists. */
+/* The unit is named, not made, until the container's process exists:
+ * StartTransientUnit takes its pid. */
 static gboolean
 sd_create (HakoCgroup *cgroup, GError **error)
 {
@@ -106,6 +100,7 @@ start_scope (HakoCgroup *cgroup, pid_t pid, GError **error)
   const guint32 pids[] = { pid };
   GVariantBuilder props, aux;
   g_autofree char *result = NULL;
+  gboolean queued;
 
   g_variant_builder_init (&props, G_VARIANT_TYPE ("a(sv)"));
   g_variant_builder_add (&props, "(sv)", "Description", g_variant_new_string (cgroup->description));
@@ -118,8 +113,12 @@ start_scope (HakoCgroup *cgroup, pid_t pid, GError **error)
   g_variant_builder_add (&props, "(sv)", "CollectMode", g_variant_new_string ("inactive-or-failed"));
   g_variant_builder_init (&aux, G_VARIANT_TYPE ("a(sa(sv))"));
   result = hako_systemd_run_job (cgroup->bus, "StartTransientUnit",
-                                 g_variant_new ("(ssa(sv)a(sa(sv)))", unit_of (cgroup), "fail", &props, &aux),
-                                 error);
+                                 g_variant_new ("(ssa(sv)a(sa(sv)))", cgroup->unit, "fail", &props, &aux),
+                                 &queued, error);
+  /* Once systemd took the job, the unit is ours to stop (and the state's);
+   * a refusal (a unit of that name exists) leaves it to its owner. */
+  if (queued)
+    g_ptr_array_add (cgroup->created, g_strdup (cgroup->unit));
   if (result && !g_str_equal (result, "done"))
     g_set_error (error, HAKO_ERROR, HAKO_ERROR_FAILED, _("the job to start it ended \"%s\""), result);
   return result && g_str_equal (result, "done");
@@ -135,7 +134,7 @@ sd_place (HakoCgroup *cgroup, pid_t pid, GError **error)
       || (dir = process_cgroup_dir (pid, error)) == NULL)
     {
       g_prefix_error (error, _("cannot have systemd make the scope %s for the container: "),
-                      unit_of (cgroup));
+                      cgroup->unit);
       return FALSE;
     }
   hako_cgroup_add_dir (cgroup, dir, NULL);
@@ -151,9 +150,9 @@ sd_apply (HakoCgroup *cgroup, const HakoResources *resources, GError **error)
   if (g_variant_n_children (props) > 0
       && (!connect_bus (cgroup, error)
           || !hako_systemd_call (cgroup->bus, "SetUnitProperties",
-                                 g_variant_new ("(sb@a(sv))", unit_of (cgroup), TRUE, props), error)))
+                                 g_variant_new ("(sb@a(sv))", cgroup->unit, TRUE, props), error)))
     {
-      g_prefix_error (error, _("cannot set the limits of the scope %s: "), unit_of (cgroup));
+      g_prefix_error (error, _("cannot set the limits of the scope %s: "), cgroup->unit);
       return FALSE;
     }
   return hako_cgroup_fs_apply_v2 (cgroup, resources, error);
@@ -165,17 +164,19 @@ sd_apply (HakoCgroup *cgroup, const HakoResources *resources, GError **error)
 static gboolean
 sd_destroy (HakoCgroup *cgroup, GError **error)
 {
-  const char *unit = unit_of (cgroup);
+  const char *unit = cgroup->unit;
   const char *dir = cgroup->dirs->len > 0 ? g_array_index (cgroup->dirs, HakoCgroupDir, 0).dir : NULL;
   g_autoptr (GError) local = NULL;
   g_autofree char *result = NULL;
+  gboolean queued;
 
-  if (unit == NULL || (dir && !g_file_test (dir, G_FILE_TEST_IS_DIR)))
+  if (cgroup->created->len == 0 || (dir && !g_file_test (dir, G_FILE_TEST_IS_DIR)))
     return TRUE;
   hako_cgroup_signal_all (cgroup, SIGKILL);
   if (!connect_bus (cgroup, error))
     return FALSE;
-  result = hako_systemd_run_job (cgroup->bus, "StopUnit", g_variant_new ("(ss)", unit, "replace"), &local);
+  result = hako_systemd_run_job (cgroup->bus, "StopUnit", g_variant_new ("(ss)", unit, "replace"),
+                                 &queued, &local);
   if (result == NULL && !g_error_matches (local, HAKO_ERROR, HAKO_ERROR_NOT_FOUND))
     {
       g_propagate_prefixed_error (error, g_steal_pointer (&local), _("cannot stop the scope %s: "), unit);

@@ -116,6 +116,7 @@ hako_cgroup_from_state (const char *manager, const char *const *paths, const cha
       cgroup = cgroup_alloc (&hako_cgroup_systemd_ops);
       for (const char *const *p = paths; p && *p; p++)
         hako_cgroup_add_dir (cgroup, *p, NULL);
+      cgroup->unit = g_strdup (created ? created[0] : NULL);
     }
   else if (g_strcmp0 (manager, hako_cgroup_fs_ops.name) == 0)
     {
@@ -142,6 +143,7 @@ hako_cgroup_free (HakoCgroup *cgroup)
     }
   g_array_unref (cgroup->dirs);
   g_ptr_array_unref (cgroup->created);
+  g_free (cgroup->unit);
   g_free (cgroup->slice);
   g_free (cgroup->description);
   g_clear_object (&cgroup->bus);

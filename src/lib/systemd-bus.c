@@ -151,7 +151,7 @@ on_timeout (gpointer data)
 
 char *
 hako_systemd_run_job (GDBusConnection *bus, const char *method, GVariant *parameters,
-                      GError **error)
+                      gboolean *queued, GError **error)
 {
   g_autoptr (GMainContext) context = g_main_context_new ();
   g_autoptr (GHashTable) removed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -169,6 +169,7 @@ hako_systemd_run_job (GDBusConnection *bus, const char *method, GVariant *parame
                                                      G_DBUS_SIGNAL_FLAGS_NONE, on_job_removed,
                                                      &watch, on_unsubscribed);
   reply = call (bus, method, parameters, G_VARIANT_TYPE ("(o)"), error);
+  *queued = reply != NULL;
   if (reply)
     {
       g_variant_get (reply, "(&o)", &job);

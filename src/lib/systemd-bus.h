@@ -16,9 +16,10 @@ GDBusConnection *hako_systemd_bus_open (GError **error);
 /* Calls METHOD of the manager with PARAMETERS (floating), which queues a
  * job, and waits for the job to go: its result ("done", "failed",
  * "canceled", ...), or NULL and an error when the call failed or the job
- * outlived the timeout. */
+ * outlived the timeout. *QUEUED: whether systemd took the call (and so
+ * made a job). Errors as hako_systemd_call's. */
 char *hako_systemd_run_job (GDBusConnection *bus, const char *method, GVariant *parameters,
-                            GError **error);
+                            gboolean *queued, GError **error);
 /* Calls METHOD of the manager with PARAMETERS (floating); the reply is
  * ignored. Errors are HAKO_ERROR: HAKO_ERROR_NOT_FOUND for a unit that
  * systemd does not know (NoSuchUnit). */

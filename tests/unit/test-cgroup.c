@@ -210,7 +210,9 @@ test_systemd_unit (void)
       g_autoptr (HakoCgroup) cgroup = hako_cgroup_new (HAKO_CGROUP_MANAGER_SYSTEMD, "c1", cases[i].path, &error);
       g_assert_no_error (error);
       g_assert_cmpstr (hako_cgroup_manager_name (cgroup), ==, "systemd");
-      g_assert_cmpstr (hako_cgroup_created (cgroup)[0], ==, cases[i].unit);
+      g_assert_cmpstr (cgroup->unit, ==, cases[i].unit);
+      /* Nothing is the container's before systemd takes the job. */
+      g_assert_null (hako_cgroup_created (cgroup)[0]);
       g_assert_cmpstr (cgroup->slice, ==, cases[i].slice);
       g_assert_null (hako_cgroup_paths (cgroup)[0]);
     }

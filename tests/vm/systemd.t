@@ -6,7 +6,7 @@
 # namespace view, and that delete and failures leave nothing in systemd.
 . "$HAKO_TESTS_SRCDIR/integration/tap.sh"
 . "$HAKO_TESTS_SRCDIR/integration/bundle.sh"
-plan 21
+plan 22
 root="$TEST_TMP/state"
 uid=$(id -u)
 manager_dir=/sys/fs/cgroup/user.slice/user-$uid.slice/user@$uid.service
@@ -94,6 +94,15 @@ hr 0 delete --force c6
 bundle hook '["true"]' "c['hooks'] = {'createRuntime': [{'path': '/bin/false'}]}"
 hr 1 create -b hook c7
 ok "a create failing after StartTransientUnit stops the scope" sh -xc "$no_units && [ ! -e $root/c7 ]"
+# A unit of that name that is not the container's is left to its owner.
+systemd-run --user --scope --quiet --unit=taken sleep 60 &
+taken=$!
+for i in $(seq 50); do systemctl --user is-active -q taken.scope && break; sleep 0.1; done
+set_config hook "c['hooks'] = {}; c['linux']['cgroupsPath'] = '::taken'"
+hr 1 create -b hook c11
+ok "a unit name already taken is an error that leaves that unit alone" sh -xc "
+  grep -q 'taken.scope' $TEST_TMP/stderr && systemctl --user is-active taken.scope && [ ! -e $root/c11 ]"
+kill $taken; wait $taken 2>/dev/null
 bundle huge '["true"]' "c['linux']['resources'] = {'hugepageLimits': [{'pageSize': '2MB', 'limit': 2097152}]}"
 hr 1 create -b huge c8
 ok "a controller the user manager does not delegate is named, with the Delegate= fix" sh -xc "
