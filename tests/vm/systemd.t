@@ -1,7 +1,8 @@
 #!/bin/sh
 # The systemd cgroup manager against a real systemd, run in the test VM
-# (tests/vm/check-vm.sh) as the lingering user, whose user@UID.service has
-# cpu cpuset io memory pids delegated, over the user's session bus: the
+# (by guest-suites.sh, after systemd-root.t) as the lingering user, whose
+# user@UID.service has cpu cpuset io memory pids delegated, over the
+# user's session bus: the
 # scope, the limits it enforces, freeze and thaw, live updates, the cgroup
 # namespace view, and that delete and failures leave nothing in systemd.
 . "$HAKO_TESTS_SRCDIR/integration/tap.sh"
