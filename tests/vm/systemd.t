@@ -2,9 +2,9 @@
 # The systemd cgroup manager against a real systemd, run in the test VM
 # (by guest-suites.sh, after systemd-root.t) as the lingering user, whose
 # user@UID.service has cpu cpuset io memory pids delegated, over the
-# user's session bus: the
-# scope, the limits it enforces, freeze and thaw, live updates, the cgroup
-# namespace view, and that delete and failures leave nothing in systemd.
+# user's session bus: the scope, the limits it enforces, freeze and thaw,
+# live updates, the cgroup namespace view, and that delete and failures
+# leave nothing in systemd.
 . "$HAKO_TESTS_SRCDIR/integration/tap.sh"
 . "$HAKO_TESTS_SRCDIR/integration/bundle.sh"
 plan 22
