@@ -24,7 +24,7 @@ bundle () {
 
 [ "$uid" != 0 ] || { echo "Bail out! run as the VM's unprivileged user (run-in-vm.sh --user)"; exit 1; }
 
-bundle b '["sh", "-c", "sleep 60 & sleep 60"]' "c['linux']['resources'] = {'memory': {'limit': 67108864}, 'pids': {'limit': 50}}"
+bundle b '["sh", "-c", "sleep 60 & sleep 60"]' "c['linux']['resources'] = {'memory': {'limit': 67108864}, 'pids': {'limit': 50}, 'cpu': {'shares': 1024}, 'unified': {'memory.high': '50331648'}}"
 hr 0 create -b b c1
 pid=$(state_field c1 pid)
 dir=$(state_field c1 cgroupPaths)
@@ -35,10 +35,13 @@ ok "the scope hako-c1[-HASH].scope is created under user@$uid.service" sh -xc "
   grep -qx '0::/user.slice/user-$uid.slice/user@$uid.service/.*/$unit' /proc/$pid/cgroup &&
   [ \"$dir\" = /sys/fs/cgroup\$(sed -n 's/^0:://p' /proc/$pid/cgroup) ] &&
   systemctl --user is-active $unit && [ \"\$(systemctl --user show -P Delegate $unit)\" = yes ]"
-ok "limits are unit properties and land in the scope's cgroup" sh -xc "
+ok "limits (unified ones too) are unit properties and land in the scope's cgroup" sh -xc "
   [ \"\$(systemctl --user show -P MemoryMax $unit)\" = 67108864 ] &&
   [ \"\$(systemctl --user show -P TasksMax $unit)\" = 50 ] &&
-  [ \$(cat $dir/memory.max) = 67108864 ] && [ \$(cat $dir/pids.max) = 50 ]"
+  [ \"\$(systemctl --user show -P CPUWeight $unit)\" = 39 ] &&
+  [ \"\$(systemctl --user show -P MemoryHigh $unit)\" = 50331648 ] &&
+  [ \$(cat $dir/memory.max) = 67108864 ] && [ \$(cat $dir/pids.max) = 50 ] &&
+  [ \$(cat $dir/cpu.weight) = 39 ] && [ \$(cat $dir/memory.high) = 50331648 ]"
 hr 0 start c1
 hr 0 pause c1
 ok "pause freezes the scope (cgroup.freeze)" sh -xc "grep -qx 'frozen 1' $dir/cgroup.events && [ \$(cat $dir/cgroup.freeze) = 1 ] && [ \"\$('$HAKO' --root '$root' state c1 | ${PYTHON3:-python3} -c 'import json,sys; print(json.load(sys.stdin)[\"status\"])')\" = paused ]"
