@@ -24,8 +24,8 @@ hako_cgroup_systemd_usable (char **why_not)
 }
 
 gboolean
-hako_cgroup_manager_choose (const char *requested, HakoCgroupManager *out, char **why_none,
-                            GError **error)
+hako_cgroup_manager_choose (const char *requested, const char *cgroups_path,
+                            HakoCgroupManager *out, char **why_none, GError **error)
 {
   g_autofree char *why_not_systemd = NULL;
 
@@ -49,8 +49,12 @@ hako_cgroup_manager_choose (const char *requested, HakoCgroupManager *out, char 
       return TRUE;
     }
   /* The default: systemd where it is reachable, as on a desktop or a
-   * server login, else the cgroup filesystems. */
-  if (requested == NULL && hako_cgroup_systemd_usable (&why_not_systemd))
+   * server login, else the cgroup filesystems. A cgroupsPath that is a
+   * path is cgroupfs's, as from an engine that drives runc without
+   * --systemd-cgroup. */
+  if (requested == NULL
+      && (cgroups_path == NULL || *cgroups_path == '\0' || hako_cgroup_path_is_systemd_form (cgroups_path))
+      && hako_cgroup_systemd_usable (&why_not_systemd))
     *out = HAKO_CGROUP_MANAGER_SYSTEMD;
   else if (hako_cgroup_fs_usable (why_none))
     *out = HAKO_CGROUP_MANAGER_CGROUPFS;

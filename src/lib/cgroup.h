@@ -21,14 +21,15 @@ typedef enum
 } HakoCgroupManager;
 
 /* The manager for --cgroup-manager REQUESTED ("systemd", "cgroupfs",
- * "disabled", or NULL for the default: systemd when it can work here,
+ * "disabled", or NULL for the default: systemd when it can work here and
+ * linux.cgroupsPath CGROUPS_PATH is unset or systemd's slice:prefix:name,
  * else cgroupfs when that can, else none). An explicit systemd that
  * cannot work is an error saying what is missing; an explicit cgroupfs
  * that cannot falls back to none, so that limits are refused with the
  * reason rather than at random. With none, *WHY_NONE says why, for that
  * refusal. */
-gboolean hako_cgroup_manager_choose (const char *requested, HakoCgroupManager *out,
-                                     char **why_none, GError **error);
+gboolean hako_cgroup_manager_choose (const char *requested, const char *cgroups_path,
+                                     HakoCgroupManager *out, char **why_none, GError **error);
 /* Whether systemd can give this process a cgroup: a cgroup v2 host and
  * the manager's bus (see systemd-bus.h); if not, why and how to get it. */
 gboolean hako_cgroup_systemd_usable (char **why_not);

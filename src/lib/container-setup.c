@@ -456,7 +456,8 @@ setup_cgroup (HakoSetup *setup, const HakoSetupOptions *options, GError **error)
   const HakoLinux *linux_ = setup->spec->linux_;
   g_autofree char *why_none = NULL, *default_name = NULL;
 
-  if (!hako_cgroup_manager_choose (options->cgroup_manager, &manager, &why_none, error))
+  if (!hako_cgroup_manager_choose (options->cgroup_manager, linux_ ? linux_->cgroups_path : NULL,
+                                   &manager, &why_none, error))
     return FALSE;
   if (manager == HAKO_CGROUP_MANAGER_NONE)
     return hako_unsupported_check (setup->spec, why_none, error);

@@ -6,19 +6,14 @@
 . "$HAKO_TESTS_SRCDIR/integration/tap.sh"
 . "$HAKO_TESTS_SRCDIR/integration/bundle.sh"
 plan 5
-root="$TEST_TMP/state"
-hr () { local status=$1; shift; run_hako "$status" --root "$root" "$@"; }
-state_field () { "${PYTHON3:-python3}" -c 'import json,sys; v=json.load(open(sys.argv[1]))[sys.argv[2]]; print(v[0] if isinstance(v, list) else v)' "$root/$1/state.json" "$2"; }
-no_units="! systemctl list-units --all --plain --no-legend 'hako-*' | grep ."
+SYSTEMCTL=systemctl
+. "$HAKO_TESTS_SRCDIR/vm/suite-lib.sh"
 
 [ "$(id -u)" = 0 ] || { echo "Bail out! run as the VM's root"; exit 1; }
 
-make_bundle b '["sh", "-c", "sleep 60"]'
-set_config b "c['annotations'] = {'org.hako.rootfs': 'bind'}; c['linux']['resources'] = {'memory': {'limit': 67108864}}"
+bundle b '["sh", "-c", "sleep 60"]' "c['linux']['resources'] = {'memory': {'limit': 67108864}}"
 hr 0 create -b b r1
-pid=$(state_field r1 pid)
-dir=$(state_field r1 cgroupPaths)
-unit=$(state_field r1 cgroupCreated)
+created r1
 ok "as root the default manager is systemd, over the system bus" sh -xc "[ \"$(state_field r1 cgroupManager)\" = systemd ]"
 ok "the scope is in system.slice" sh -xc "
   grep -qx '0::/system.slice/$unit' /proc/$pid/cgroup && [ $dir = /sys/fs/cgroup/system.slice/$unit ] && systemctl is-active $unit"
@@ -28,7 +23,6 @@ hr 0 delete --force r1
 ok "delete leaves no unit and no cgroup" sh -xc "$no_units && [ ! -e $dir ]"
 
 # /dev/kmsg (1:11) is in the container, but no rule allows it.
-make_bundle dev '["sh", "-c", "echo x > /dev/kmsg && echo written || echo denied"]'
-set_config dev "c['annotations'] = {'org.hako.rootfs': 'bind'}; c['linux']['devices'] = [{'path': '/dev/kmsg', 'type': 'c', 'major': 1, 'minor': 11}]; c['linux']['resources'] = {'devices': [{'allow': False, 'access': 'rwm'}]}"
+bundle dev '["sh", "-c", "echo x > /dev/kmsg && echo written || echo denied"]' "c['linux']['devices'] = [{'path': '/dev/kmsg', 'type': 'c', 'major': 1, 'minor': 11}]; c['linux']['resources'] = {'devices': [{'allow': False, 'access': 'rwm'}]}"
 hr 0 run -b dev r2
 ok "device rules are enforced in the scope (eBPF)" sh -xc "grep -qx denied $TEST_TMP/stdout && $no_units"

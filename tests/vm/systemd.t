@@ -7,29 +7,16 @@
 # leave nothing in systemd.
 . "$HAKO_TESTS_SRCDIR/integration/tap.sh"
 . "$HAKO_TESTS_SRCDIR/integration/bundle.sh"
-plan 22
-root="$TEST_TMP/state"
+plan 23
+SYSTEMCTL="systemctl --user"
+. "$HAKO_TESTS_SRCDIR/vm/suite-lib.sh"
 uid=$(id -u)
-manager_dir=/sys/fs/cgroup/user.slice/user-$uid.slice/user@$uid.service
-hr () { local status=$1; shift; run_hako "$status" --root "$root" "$@"; }
-state_field () { "${PYTHON3:-python3}" -c 'import json,sys; v=json.load(open(sys.argv[1]))[sys.argv[2]]; print(v[0] if isinstance(v, list) else v)' "$root/$1/state.json" "$2"; }
-# In checks (sh -c): no unit of ours is loaded.
-no_units="! systemctl --user list-units --all --plain --no-legend 'hako-*' 'test-*' | grep ."
-
-# bundle DIR ARGS_JSON [PYTHON]: a plain bundle (no overlay, no network).
-bundle () {
-  make_bundle "$1" "$2" &&
-    set_config "$1" "c['annotations'] = {'org.hako.rootfs': 'bind'}; ${3:-pass}"
-}
 
 [ "$uid" != 0 ] || { echo "Bail out! run as the VM's unprivileged user (run-in-vm.sh --user)"; exit 1; }
 
 bundle b '["sh", "-c", "sleep 60 & sleep 60"]' "c['linux']['resources'] = {'memory': {'limit': 67108864}, 'pids': {'limit': 50}, 'cpu': {'shares': 1024}, 'unified': {'memory.high': '50331648'}}"
 hr 0 create -b b c1
-pid=$(state_field c1 pid)
-dir=$(state_field c1 cgroupPaths)
-# Under a --root of its own the id gets the root's hash.
-unit=$(state_field c1 cgroupCreated)
+created c1
 ok "the default manager is systemd where the user's bus is reachable" sh -xc "[ \"$(state_field c1 cgroupManager)\" = systemd ]"
 ok "the scope hako-c1[-HASH].scope is created under user@$uid.service" sh -xc "
   grep -qx '0::/user.slice/user-$uid.slice/user@$uid.service/.*/$unit' /proc/$pid/cgroup &&
@@ -93,6 +80,12 @@ ok "cgroupsPath slice:prefix:name gives prefix-name.scope in that slice" sh -xc 
   [ \"\$(systemctl --user show -P Slice test-named.scope)\" = user.slice ] &&
   grep -qx '0::/user.slice/user-$uid.slice/user@$uid.service/user.slice/test-named.scope' /proc/$(state_field c6 pid)/cgroup"
 hr 0 delete --force c6
+# A path is cgroupfs's (an engine driving runc without --systemd-cgroup).
+bundle plain '["true"]' "c['linux']['cgroupsPath'] = '/engine/c12'"
+hr 0 create -b plain c12
+ok "by default a cgroupsPath that is a path goes to cgroupfs, not systemd" sh -xc "
+  ! grep -q '\"cgroupManager\": *\"systemd\"' $root/c12/state.json && $no_units"
+hr 0 delete --force c12
 
 # Failures after the scope exists leave nothing in systemd.
 bundle hook '["true"]' "c['hooks'] = {'createRuntime': [{'path': '/bin/false'}]}"
