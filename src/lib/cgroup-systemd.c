@@ -8,6 +8,7 @@
  * files, as with cgroupfs. */
 #include "config.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <string.h>
 
@@ -94,10 +95,18 @@ process_cgroup_dir (pid_t pid, GError **error)
   return NULL;
 }
 
+/* PID as systemd's "au" of pids. */
+static GVariant *
+pid_array (pid_t pid)
+{
+  const guint32 pids[] = { pid };
+
+  return g_variant_new_fixed_array (G_VARIANT_TYPE_UINT32, pids, 1, sizeof pids[0]);
+}
+
 static gboolean
 start_scope (HakoCgroup *cgroup, pid_t pid, GError **error)
 {
-  const guint32 pids[] = { pid };
   GVariantBuilder props, aux;
   g_autofree char *result = NULL;
   gboolean queued;
@@ -106,8 +115,7 @@ start_scope (HakoCgroup *cgroup, pid_t pid, GError **error)
   g_variant_builder_add (&props, "(sv)", "Description", g_variant_new_string (cgroup->description));
   if (cgroup->slice)
     g_variant_builder_add (&props, "(sv)", "Slice", g_variant_new_string (cgroup->slice));
-  g_variant_builder_add (&props, "(sv)", "PIDs",
-                         g_variant_new_fixed_array (G_VARIANT_TYPE_UINT32, pids, 1, sizeof pids[0]));
+  g_variant_builder_add (&props, "(sv)", "PIDs", pid_array (pid));
   g_variant_builder_add (&props, "(sv)", "Delegate", g_variant_new_boolean (TRUE));
   /* A scope that failed (its payload OOM-killed, say) goes too. */
   g_variant_builder_add (&props, "(sv)", "CollectMode", g_variant_new_string ("inactive-or-failed"));
@@ -124,12 +132,42 @@ start_scope (HakoCgroup *cgroup, pid_t pid, GError **error)
   return result && g_str_equal (result, "done");
 }
 
-/* The scope takes PID; its cgroup is then the container's. */
+/* A later process (exec) joins the scope's cgroup. From outside the
+ * manager's tree (a login session's scope, below a directory of root's)
+ * the kernel lets only systemd move it: the user's manager then asks the
+ * system's. */
+static gboolean
+join_scope (HakoCgroup *cgroup, pid_t pid, GError **error)
+{
+  const char *dir = g_array_index (cgroup->dirs, HakoCgroupDir, 0).dir;
+  g_autofree char *text = g_strdup_printf ("%d", (int) pid);
+  int saved_errno = hako_cgroup_write_file (dir, "cgroup.procs", text);
+
+  if (saved_errno == 0)
+    return TRUE;
+  if (saved_errno != EACCES && saved_errno != EPERM)
+    return hako_error_set_errno (error, saved_errno, _("cannot move process %d into the cgroup %s"),
+                                 (int) pid, dir);
+  if (!connect_bus (cgroup, error)
+      || !hako_systemd_call (cgroup->bus, "AttachProcessesToUnit",
+                             g_variant_new ("(ss@au)", cgroup->unit, "", pid_array (pid)), error))
+    {
+      g_prefix_error (error, _("cannot have systemd move process %d into the scope %s: "), (int) pid,
+                      cgroup->unit);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The first process: the scope is started with it, and its cgroup is
+ * then the container's. */
 static gboolean
 sd_place (HakoCgroup *cgroup, pid_t pid, GError **error)
 {
   g_autofree char *dir = NULL;
 
+  if (cgroup->dirs->len > 0)
+    return join_scope (cgroup, pid, error);
   if (!connect_bus (cgroup, error) || !start_scope (cgroup, pid, error)
       || (dir = process_cgroup_dir (pid, error)) == NULL)
     {

@@ -7,7 +7,7 @@
 # leave nothing in systemd.
 . "$HAKO_TESTS_SRCDIR/integration/tap.sh"
 . "$HAKO_TESTS_SRCDIR/integration/bundle.sh"
-plan 23
+plan 24
 SYSTEMCTL="systemctl --user"
 . "$HAKO_TESTS_SRCDIR/vm/suite-lib.sh"
 uid=$(id -u)
@@ -38,6 +38,8 @@ hr 0 update --memory 32m --pids-limit 40 c1
 ok "a live update changes the cgroup and the unit" sh -xc "
   [ \$(cat $dir/memory.max) = 33554432 ] && [ \$(cat $dir/pids.max) = 40 ] &&
   [ \"\$(systemctl --user show -P MemoryMax $unit)\" = 33554432 ]"
+hr 0 exec c1 cat /proc/self/cgroup
+ok "exec joins the scope (the root of the container's cgroup namespace)" sh -xc "[ \"\$(cat $TEST_TMP/stdout)\" = 0::/ ] && [ \$(wc -l < $dir/cgroup.procs) = 2 ]"
 hr 0 events --stats c1
 ok "events --stats reads the scope's files" grep -q '"pids":{"current":2' "$TEST_TMP/stdout"
 hr 0 kill --all c1 KILL
