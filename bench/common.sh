@@ -61,6 +61,22 @@ in_bench_namespace () {
     exec "$@"' sh runuser -u "$BENCH_USER" -- env XDG_RUNTIME_DIR="/run/user/$uid" HOME=/tmp "$@"
 }
 
+# bench_rounds WORK ROUNDS VARIANT...: ROUNDS rounds of `run_one VARIANT
+# ROUND` (the caller's), each variant once per round in a random order;
+# each run's microseconds are appended to WORK/VARIANT.us.
+bench_rounds () {
+  local work=$1 rounds=$2 i v start end
+  shift 2
+  for i in $(seq "$rounds"); do
+    for v in $(printf '%s\n' "$@" | shuf); do
+      start=$(date +%s%N)
+      run_one "$v" "$i" >"$work/$v.out" 2>"$work/$v.err" </dev/null || { echo "$v failed:"; cat "$work/$v.err"; exit 1; }
+      end=$(date +%s%N)
+      echo $(( (end - start) / 1000 )) >> "$work/$v.us"
+    done
+  done
+}
+
 median () { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
 # run_inner SCRIPT ARGS...: SCRIPT --inner WORK ARGS... in the benchmark

@@ -29,14 +29,7 @@ run_one () {
     floor) unshare -Urpf true ;;
   esac
 }
-for i in $(seq "$ROUNDS"); do
-  for runtime in $(printf '%s\n' hako hako-ranges crun runc bwrap floor | shuf); do
-    start=$(date +%s%N)
-    run_one "$runtime" "$i" >"$work/$runtime.out" 2>"$work/$runtime.err" </dev/null || { echo "$runtime failed:"; cat "$work/$runtime.err"; exit 1; }
-    end=$(date +%s%N)
-    echo $(( (end - start) / 1000 )) >> "$work/$runtime.us"
-  done
-done
+bench_rounds "$work" "$ROUNDS" hako hako-ranges crun runc bwrap floor
 printf '%-12s %12s\n' runtime "median (ms)"
 for runtime in hako hako-ranges crun runc bwrap floor; do
   m=$(median < "$work/$runtime.us")

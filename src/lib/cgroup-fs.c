@@ -101,8 +101,8 @@ hako_cgroup_fs_hierarchies (const char *self_cgroup, const char *mountinfo, gboo
   return out;
 }
 
-static gboolean
-unified_host (void)
+gboolean
+hako_cgroup_unified_host (void)
 {
   struct statfs fs;
 
@@ -120,7 +120,7 @@ host_hierarchies (void)
   if (!g_file_get_contents ("/proc/self/cgroup", &self, NULL, NULL)
       || !g_file_get_contents ("/proc/self/mountinfo", &mountinfo, NULL, NULL))
     return g_ptr_array_new ();
-  return hako_cgroup_fs_hierarchies (self, mountinfo, unified_host ());
+  return hako_cgroup_fs_hierarchies (self, mountinfo, hako_cgroup_unified_host ());
 }
 
 static gboolean
@@ -254,11 +254,23 @@ make_dirs (HakoCgroup *cgroup, const char *dir, gboolean cpuset, GError **error)
   return TRUE;
 }
 
+/* Whether DIR has processes of its own. */
+static gboolean
+has_processes (const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "cgroup.procs", NULL);
+  g_autofree char *procs = NULL;
+
+  return g_file_get_contents (path, &procs, NULL, NULL) && *procs != '\0';
+}
+
 /* On cgroup v2 a directory has the controllers its parent enables in
  * cgroup.subtree_control: every one available, from the root down to
- * DIR's parent. Best effort: where one cannot be enabled (not delegated,
- * or processes in a cgroup that is not the root), writing its setting
- * later says which. */
+ * DIR's parent. Best effort: where one cannot be enabled (not delegated),
+ * writing its setting later says which. A parent with processes (the
+ * runtime's own cgroup, say) is left alone: the kernel would still take
+ * the threaded controllers (cpu, cpuset, pids) there, and its children
+ * would then take no process at all ("domain invalid"). */
 static void
 enable_controllers (const char *dir)
 {
@@ -270,7 +282,8 @@ enable_controllers (const char *dir)
   if (g_str_equal (dir, CGROUP_ROOT) || g_str_equal (parent, dir))
     return;
   enable_controllers (parent);
-  if (!g_file_get_contents (path, &available, NULL, NULL))
+  if ((!g_str_equal (parent, CGROUP_ROOT) && has_processes (parent))
+      || !g_file_get_contents (path, &available, NULL, NULL))
     return;
   names = g_strsplit_set (g_strstrip (available), " ", -1);
   for (char **name = names; *name; name++)
@@ -327,6 +340,13 @@ hako_cgroup_fs_set (const HakoCgroup *cgroup, const char *controller, const char
       return FALSE;
     }
   saved_errno = hako_cgroup_write_file (dir, file, value);
+  if (saved_errno == ENOENT && cgroup->ops == &hako_cgroup_systemd_ops && geteuid () != 0)
+    {
+      g_set_error (error, HAKO_ERROR, HAKO_ERROR_UNSUPPORTED,
+                   _("config.json: %s: %s has no %s: your systemd user manager does not delegate the %s controller: add it to Delegate= in a drop-in for user@.service, such as /etc/systemd/system/user@.service.d/delegate.conf with \"[Service]\" and \"Delegate=cpu cpuset io memory pids\", then run \"systemctl daemon-reload\" and log in again; or remove the setting"),
+                   json_path, dir, file, controller);
+      return FALSE;
+    }
   if (saved_errno == ENOENT && hako_cgroup_is_v2 (cgroup))
     {
       g_set_error (error, HAKO_ERROR, HAKO_ERROR_UNSUPPORTED,
@@ -440,8 +460,8 @@ fs_apply (HakoCgroup *cgroup, const HakoResources *resources, GError **error)
 }
 
 /* Every process is in each hierarchy: the first one lists them all. */
-static GArray *
-fs_pids (HakoCgroup *cgroup, GError **error)
+GArray *
+hako_cgroup_fs_pids (HakoCgroup *cgroup, GError **error)
 {
   g_autofree char *path = NULL, *procs = NULL;
   g_auto (GStrv) lines = NULL;
@@ -469,8 +489,8 @@ fs_pids (HakoCgroup *cgroup, GError **error)
 }
 
 /* On cgroup v2 (5.14 on), cgroup.kill kills them all, nested cgroups too. */
-static void
-fs_signal_all (HakoCgroup *cgroup, int signal_number)
+void
+hako_cgroup_fs_signal_all (HakoCgroup *cgroup, int signal_number)
 {
   g_autoptr (GArray) pids = NULL;
 
@@ -479,7 +499,7 @@ fs_signal_all (HakoCgroup *cgroup, int signal_number)
   if (signal_number == SIGKILL
       && hako_cgroup_write_file (g_array_index (cgroup->dirs, HakoCgroupDir, 0).dir, "cgroup.kill", "1") == 0)
     return;
-  pids = fs_pids (cgroup, NULL);
+  pids = hako_cgroup_fs_pids (cgroup, NULL);
   for (guint i = 0; pids && i < pids->len; i++)
     kill (g_array_index (pids, pid_t, i), signal_number);
 }
@@ -506,8 +526,8 @@ file_has_line (const char *dir, const char *file, const char *prefix)
  * freezer's state; a freeze may stay FREEZING while a process is busy in
  * the kernel, so it is asked again until FROZEN (runc retries the same
  * way). At most ten seconds. */
-static gboolean
-fs_freeze (HakoCgroup *cgroup, gboolean frozen, GError **error)
+gboolean
+hako_cgroup_fs_freeze (HakoCgroup *cgroup, gboolean frozen, GError **error)
 {
   gboolean v2 = hako_cgroup_is_v2 (cgroup);
   const char *dir = hako_cgroup_controller_dir (cgroup, v2 ? "" : "freezer");
@@ -576,8 +596,8 @@ const HakoCgroupOps hako_cgroup_fs_ops = {
   .create = fs_create,
   .place = fs_place,
   .apply = fs_apply,
-  .signal_all = fs_signal_all,
-  .pids = fs_pids,
-  .freeze = fs_freeze,
+  .signal_all = hako_cgroup_fs_signal_all,
+  .pids = hako_cgroup_fs_pids,
+  .freeze = hako_cgroup_fs_freeze,
   .destroy = fs_destroy,
 };

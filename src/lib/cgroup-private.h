@@ -1,6 +1,8 @@
 /* What a cgroup manager implements, and the object the callers hold. */
 #pragma once
 
+#include <gio/gio.h>
+
 #include "cgroup.h"
 
 typedef struct
@@ -26,13 +28,26 @@ struct HakoCgroup
 {
   const HakoCgroupOps *ops;
   GArray *dirs;       /* of HakoCgroupDir */
-  GPtrArray *created; /* directories create made, parents first */
+  GPtrArray *created; /* directories create made, parents first; systemd: the unit, once started */
+  char *unit;         /* systemd: the container's scope */
+  char *sub;          /* exec --cgroup: the sub-cgroup joined below the container's, or NULL */
+  char *slice;        /* systemd: the slice of the unit, or NULL for the manager's default */
+  char *description;  /* systemd: the unit's Description */
+  GDBusConnection *bus; /* systemd: the manager's bus, once connected */
   /* NULL-terminated views of dirs and created, for the state */
   GPtrArray *path_view;
   GPtrArray *created_view;
 };
 
 extern const HakoCgroupOps hako_cgroup_fs_ops;
+extern const HakoCgroupOps hako_cgroup_systemd_ops;
+
+/* Whether /sys/fs/cgroup is the cgroup v2 hierarchy alone. */
+gboolean hako_cgroup_unified_host (void);
+/* The systemd unit and slice of container ID for linux.cgroupsPath
+ * CGROUPS_PATH (see systemd.md of runc). */
+gboolean hako_cgroup_systemd_resolve (HakoCgroup *cgroup, const char *id, const char *cgroups_path,
+                                      GError **error);
 
 /* Adds a directory (v1 with CONTROLLERS, v2 with NULL). */
 void hako_cgroup_add_dir (HakoCgroup *cgroup, const char *dir, const char *const *controllers);
@@ -67,6 +82,14 @@ gboolean hako_cgroup_fs_apply_hugetlb (const HakoCgroup *cgroup, const HakoResou
                                        const char *suffix, GError **error);
 gboolean hako_cgroup_fs_apply_rdma (const HakoCgroup *cgroup, const HakoResources *resources,
                                     GError **error);
+
+/* The cgroupfs operations the systemd manager shares, on the scope's
+ * cgroup v2 directory. */
+GArray *hako_cgroup_fs_pids (HakoCgroup *cgroup, GError **error);
+void hako_cgroup_fs_signal_all (HakoCgroup *cgroup, int signal_number);
+gboolean hako_cgroup_fs_freeze (HakoCgroup *cgroup, gboolean frozen, GError **error);
+/* linux.resources as systemd unit properties (a(sv), maybe empty). */
+GVariant *hako_cgroup_systemd_properties (const HakoResources *resources);
 
 /* The container's directories again, from the paths its state recorded,
  * each with the controllers of the hierarchy it lies in. */

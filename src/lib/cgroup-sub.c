@@ -86,6 +86,9 @@ hako_cgroup_select_sub (HakoCgroup *cgroup, const char *const *requests, GError 
 
         g_free (d->dir);
         d->dir = dir;
+        /* For systemd, which moves a process only by unit and sub-path. */
+        g_free (cgroup->sub);
+        cgroup->sub = g_strdup (subs[i]);
       }
   return TRUE;
 }

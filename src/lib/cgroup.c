@@ -7,25 +7,56 @@
 #include "error.h"
 #include "i18n.h"
 #include "log.h"
+#include "systemd-bus.h"
 
 gboolean
-hako_cgroup_manager_choose (const char *requested, HakoCgroupManager *out, char **why_none,
-                            GError **error)
+hako_cgroup_systemd_usable (char **why_not)
 {
+  g_autofree char *address = NULL;
+
+  if (!hako_cgroup_unified_host ())
+    {
+      *why_not = g_strdup (_("systemd delegates cgroups only on a cgroup v2 host, and /sys/fs/cgroup here is cgroup v1 or hybrid: boot with systemd.unified_cgroup_hierarchy=1"));
+      return FALSE;
+    }
+  address = hako_systemd_bus_address (why_not);
+  return address != NULL;
+}
+
+gboolean
+hako_cgroup_manager_choose (const char *requested, const char *cgroups_path,
+                            HakoCgroupManager *out, char **why_none, GError **error)
+{
+  g_autofree char *why_not_systemd = NULL;
+
   *out = HAKO_CGROUP_MANAGER_NONE;
   *why_none = NULL;
   if (g_strcmp0 (requested, "systemd") == 0)
     {
-      g_set_error (error, HAKO_ERROR, HAKO_ERROR_UNSUPPORTED,
-                   _("--cgroup-manager systemd: this hako does not drive systemd yet: use --cgroup-manager cgroupfs (as root, or with a cgroup v2 subtree you can write), or disabled"));
-      return FALSE;
+      if (!hako_cgroup_systemd_usable (&why_not_systemd))
+        {
+          g_set_error (error, HAKO_ERROR, HAKO_ERROR_UNSUPPORTED,
+                       _("--cgroup-manager systemd: %s; or use --cgroup-manager cgroupfs (as root, or with a cgroup v2 subtree you can write), or disabled"),
+                       why_not_systemd);
+          return FALSE;
+        }
+      *out = HAKO_CGROUP_MANAGER_SYSTEMD;
+      return TRUE;
     }
   if (g_strcmp0 (requested, "disabled") == 0)
     {
       *why_none = g_strdup (_("--cgroup-manager disabled"));
       return TRUE;
     }
-  if (hako_cgroup_fs_usable (why_none))
+  /* The default: systemd where it is reachable, as on a desktop or a
+   * server login, else the cgroup filesystems. A cgroupsPath that is a
+   * path is cgroupfs's, as from an engine that drives runc without
+   * --systemd-cgroup. */
+  if (requested == NULL
+      && (cgroups_path == NULL || *cgroups_path == '\0' || hako_cgroup_path_is_systemd_form (cgroups_path))
+      && hako_cgroup_systemd_usable (&why_not_systemd))
+    *out = HAKO_CGROUP_MANAGER_SYSTEMD;
+  else if (hako_cgroup_fs_usable (why_none))
     *out = HAKO_CGROUP_MANAGER_CGROUPFS;
   else
     hako_log_debug ("no cgroup: %s", *why_none);
@@ -49,7 +80,14 @@ hako_cgroup_new (HakoCgroupManager manager, const char *id, const char *cgroups_
 {
   g_autoptr (HakoCgroup) cgroup = NULL;
 
-  g_return_val_if_fail (manager == HAKO_CGROUP_MANAGER_CGROUPFS, NULL);
+  g_return_val_if_fail (manager != HAKO_CGROUP_MANAGER_NONE, NULL);
+  if (manager == HAKO_CGROUP_MANAGER_SYSTEMD)
+    {
+      cgroup = cgroup_alloc (&hako_cgroup_systemd_ops);
+      if (!hako_cgroup_systemd_resolve (cgroup, id, cgroups_path, error))
+        return NULL;
+      return g_steal_pointer (&cgroup);
+    }
   cgroup = cgroup_alloc (&hako_cgroup_fs_ops);
   if (!hako_cgroup_fs_resolve (cgroup, id, cgroups_path, error))
     return NULL;
@@ -76,10 +114,21 @@ hako_cgroup_from_state (const char *manager, const char *const *paths, const cha
 {
   HakoCgroup *cgroup;
 
-  if (g_strcmp0 (manager, hako_cgroup_fs_ops.name) != 0)
+  if (g_strcmp0 (manager, hako_cgroup_systemd_ops.name) == 0)
+    {
+      /* The scope's one cgroup v2 directory. */
+      cgroup = cgroup_alloc (&hako_cgroup_systemd_ops);
+      for (const char *const *p = paths; p && *p; p++)
+        hako_cgroup_add_dir (cgroup, *p, NULL);
+      cgroup->unit = g_strdup (created ? created[0] : NULL);
+    }
+  else if (g_strcmp0 (manager, hako_cgroup_fs_ops.name) == 0)
+    {
+      cgroup = cgroup_alloc (&hako_cgroup_fs_ops);
+      hako_cgroup_fs_restore (cgroup, paths);
+    }
+  else
     return NULL;
-  cgroup = cgroup_alloc (&hako_cgroup_fs_ops);
-  hako_cgroup_fs_restore (cgroup, paths);
   for (const char *const *c = created; c && *c; c++)
     g_ptr_array_add (cgroup->created, g_strdup (*c));
   return cgroup;
@@ -98,6 +147,11 @@ hako_cgroup_free (HakoCgroup *cgroup)
     }
   g_array_unref (cgroup->dirs);
   g_ptr_array_unref (cgroup->created);
+  g_free (cgroup->unit);
+  g_free (cgroup->sub);
+  g_free (cgroup->slice);
+  g_free (cgroup->description);
+  g_clear_object (&cgroup->bus);
   g_clear_pointer (&cgroup->path_view, g_ptr_array_unref);
   g_clear_pointer (&cgroup->created_view, g_ptr_array_unref);
   g_free (cgroup);
@@ -239,4 +293,15 @@ hako_cgroup_path_is_systemd_form (const char *path)
     return FALSE;
   fields = g_strsplit (path, ":", -1);
   return g_strv_length (fields) == 3;
+}
+
+void
+hako_cgroup_record (const HakoCgroup *cgroup, HakoState *state)
+{
+  g_free (state->cgroup_manager);
+  g_strfreev (state->cgroup_paths);
+  g_strfreev (state->cgroup_created);
+  state->cgroup_manager = g_strdup (hako_cgroup_manager_name (cgroup));
+  state->cgroup_paths = g_strdupv ((char **) hako_cgroup_paths (cgroup));
+  state->cgroup_created = g_strdupv ((char **) hako_cgroup_created (cgroup));
 }

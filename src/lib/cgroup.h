@@ -2,8 +2,8 @@
  * steps of its life (create, place the first process, apply
  * linux.resources, signal everything in it, destroy). A manager is a set
  * of operations (cgroup-private.h): cgroupfs writes the cgroup
- * filesystems itself (cgroup-fs.c); a systemd manager can be added next
- * to it without changing the callers.
+ * filesystems itself (cgroup-fs.c); systemd makes a scope for the
+ * container over D-Bus (cgroup-systemd.c).
  *
  * The runtime drives every step; nothing here runs between fork and exec. */
 #pragma once
@@ -12,20 +12,28 @@
 #include <sys/types.h>
 
 #include "spec.h"
+#include "state.h"
 
 typedef enum
 {
   HAKO_CGROUP_MANAGER_NONE,     /* no cgroup: limits are refused (unsupported.c) */
   HAKO_CGROUP_MANAGER_CGROUPFS, /* the cgroup filesystems, written directly */
+  HAKO_CGROUP_MANAGER_SYSTEMD,  /* a transient scope of the caller's systemd */
 } HakoCgroupManager;
 
 /* The manager for --cgroup-manager REQUESTED ("systemd", "cgroupfs",
- * "disabled", or NULL for the default: cgroupfs when it can work here,
- * else none). An explicit cgroupfs that cannot work falls back to none,
- * so that limits are refused with the reason rather than at random. With
- * none, *WHY_NONE says why, for that refusal. */
-gboolean hako_cgroup_manager_choose (const char *requested, HakoCgroupManager *out,
-                                     char **why_none, GError **error);
+ * "disabled", or NULL for the default: systemd when it can work here and
+ * linux.cgroupsPath CGROUPS_PATH is unset or systemd's slice:prefix:name,
+ * else cgroupfs when that can, else none). An explicit systemd that
+ * cannot work is an error saying what is missing; an explicit cgroupfs
+ * that cannot falls back to none, so that limits are refused with the
+ * reason rather than at random. With none, *WHY_NONE says why, for that
+ * refusal. */
+gboolean hako_cgroup_manager_choose (const char *requested, const char *cgroups_path,
+                                     HakoCgroupManager *out, char **why_none, GError **error);
+/* Whether systemd can give this process a cgroup: a cgroup v2 host and
+ * the manager's bus (see systemd-bus.h); if not, why and how to get it. */
+gboolean hako_cgroup_systemd_usable (char **why_not);
 /* Whether cgroupfs can work for this process (root with cgroup v1
  * hierarchies); if not, why and what would make it work. */
 gboolean hako_cgroup_fs_usable (char **why_not);
@@ -51,6 +59,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (HakoCgroup, hako_cgroup_free)
 const char *hako_cgroup_manager_name (const HakoCgroup *cgroup);
 const char *const *hako_cgroup_paths (const HakoCgroup *cgroup);
 const char *const *hako_cgroup_created (const HakoCgroup *cgroup);
+/* Puts what delete needs of CGROUP into STATE (manager, paths, what was
+ * created): after placement, since systemd's scope has its directory only
+ * once the container's process is in it. */
+void hako_cgroup_record (const HakoCgroup *cgroup, HakoState *state);
 
 /* Makes the cgroup directories; on failure nothing is left. */
 gboolean hako_cgroup_create (HakoCgroup *cgroup, GError **error);

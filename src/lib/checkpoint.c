@@ -432,7 +432,8 @@ restore_prepare (const HakoRestoreOptions *options, const HakoSpec *spec, const 
   state->owner = geteuid ();
   if (spec->annotations)
     state->annotations = g_hash_table_ref (spec->annotations);
-  if (!hako_cgroup_manager_choose (NULL, &manager, &why_none, error)
+  if (!hako_cgroup_manager_choose (NULL, spec->linux_ ? spec->linux_->cgroups_path : NULL,
+                                   &manager, &why_none, error)
       || !hako_state_make_dir (options->root, options->id, error)
       || !hako_file_create_new (saved_config, config, -1, 0600, error))
     return NULL;
@@ -441,9 +442,7 @@ restore_prepare (const HakoRestoreOptions *options, const HakoSpec *spec, const 
       *cgroup = hako_cgroup_new (manager, options->id, spec->linux_ ? spec->linux_->cgroups_path : NULL, error);
       if (*cgroup == NULL || !hako_cgroup_create (*cgroup, error))
         return NULL;
-      state->cgroup_manager = g_strdup (hako_cgroup_manager_name (*cgroup));
-      state->cgroup_paths = g_strdupv ((char **) hako_cgroup_paths (*cgroup));
-      state->cgroup_created = g_strdupv ((char **) hako_cgroup_created (*cgroup));
+      hako_cgroup_record (*cgroup, state);
     }
   return g_steal_pointer (&state);
 }
@@ -523,6 +522,8 @@ restore_locked (const HakoRestoreOptions *options, const char *criu, const HakoS
       state->pid = pid;
       state->pid_start = hako_process_start_time (pid);
       state->recorded = HAKO_STATUS_RUNNING;
+      if (cgroup)
+        hako_cgroup_record (cgroup, state);
       pid_text = g_strdup_printf ("%d", (int) pid);
       if (!hako_state_save (options->root, state, error)
           || (options->pid_file && !hako_file_replace (options->pid_file, pid_text, -1, 0644, error)))

@@ -445,7 +445,8 @@ setup_cgroup (HakoSetup *setup, const HakoSetupOptions *options, GError **error)
   const HakoLinux *linux_ = setup->spec->linux_;
   g_autofree char *why_none = NULL, *default_name = NULL;
 
-  if (!hako_cgroup_manager_choose (options->cgroup_manager, &manager, &why_none, error))
+  if (!hako_cgroup_manager_choose (options->cgroup_manager, linux_ ? linux_->cgroups_path : NULL,
+                                   &manager, &why_none, error))
     return FALSE;
   if (manager == HAKO_CGROUP_MANAGER_NONE)
     return hako_unsupported_check (setup->spec, why_none, error);
@@ -642,15 +643,25 @@ hako_setup_get_rootfs (const HakoSetup *setup)
   return setup->rootfs;
 }
 
+/* Moves PID into the cgroup, on record at the next save. */
+static gboolean
+place_in_cgroup (HakoSetup *setup, pid_t pid, HakoState *state, GError **error)
+{
+  if (!setup->cgroup)
+    return TRUE;
+  if (!hako_cgroup_place (setup->cgroup, pid, error))
+    return FALSE;
+  hako_cgroup_record (setup->cgroup, state);
+  return TRUE;
+}
+
 /* The cgroup exists, and the state says so, before any process. */
 static gboolean
 create_cgroup (HakoSetup *setup, const char *root, HakoState *state, GError **error)
 {
   if (!hako_cgroup_create (setup->cgroup, error))
     return FALSE;
-  state->cgroup_manager = g_strdup (hako_cgroup_manager_name (setup->cgroup));
-  state->cgroup_paths = g_strdupv ((char **) hako_cgroup_paths (setup->cgroup));
-  state->cgroup_created = g_strdupv ((char **) hako_cgroup_created (setup->cgroup));
+  hako_cgroup_record (setup->cgroup, state);
   if (hako_state_save (root, state, error))
     return TRUE;
   hako_cgroup_destroy (setup->cgroup, NULL);
@@ -795,7 +806,7 @@ start_cloned_process (HakoSetup *setup, pid_t pid, const HakoUsernsMappings *map
                       const char *root, HakoState *state, int control_fd, GError **error)
 {
   note_container_process (setup, pid, state);
-  return (!setup->cgroup || hako_cgroup_place (setup->cgroup, pid, error))
+  return place_in_cgroup (setup, pid, state, error)
          && hako_userns_write_maps (pid, &mappings->uids, &mappings->gids, error)
          && hako_fd_write_all (control_fd, "", 1, error) && hako_state_save (root, state, error);
 }
@@ -867,7 +878,7 @@ hako_setup_spawn (HakoSetup *setup, const char *root, HakoState *state, int lock
   else if (cloned > 0
                ? start_cloned_process (setup, cloned, &mappings, root, state, control_pipe[1], error)
                : (!setup->cgroup
-                  || (hako_cgroup_place (setup->cgroup, first_child, error)
+                  || (place_in_cgroup (setup, first_child, state, error)
                       && hako_fd_write_all (control_pipe[1], "", 1, error))))
     while (!done && hako_report_read (report_pipe[0], &r, NULL, error)
            && handle_report (setup, &r, first_child, &mappings, root, state, control_pipe[1],

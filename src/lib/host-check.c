@@ -206,7 +206,7 @@ check_cgroup (Check *c)
   gboolean v2 = statfs (CGROUP_ROOT, &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC;
   const char *version = v2 ? "v2" : "v1";
 
-  if (!hako_cgroup_manager_choose (NULL, &manager, &why_none, NULL))
+  if (!hako_cgroup_manager_choose (NULL, NULL, &manager, &why_none, NULL))
     manager = HAKO_CGROUP_MANAGER_NONE;
   if (v2 && c->rootless && (controllers = delegated_controllers (c->uid)) != NULL)
     {

@@ -114,12 +114,13 @@ add_linux (JsonBuilder *builder)
 
   json_builder_set_member_name (builder, "cgroup");
   json_builder_begin_object (builder);
-  /* The cgroupfs manager writes v1 and v2; no systemd manager yet
-   * (without a cgroup, limits are refused: unsupported.c). */
+  /* The cgroupfs manager writes v1 and v2; the systemd manager asks the
+   * system's systemd (root) or the user's for a scope (without a cgroup,
+   * limits are refused: unsupported.c). */
   add_bool_member (builder, "v1", TRUE);
   add_bool_member (builder, "v2", TRUE);
-  add_bool_member (builder, "systemd", FALSE);
-  add_bool_member (builder, "systemdUser", FALSE);
+  add_bool_member (builder, "systemd", TRUE);
+  add_bool_member (builder, "systemdUser", TRUE);
   add_bool_member (builder, "rdma", FALSE);
   json_builder_end_object (builder);
 

@@ -31,7 +31,7 @@ check_limits (const HakoSandboxConfig *config, const HakoSandboxRun *run, GError
 
   if (!hako_sandbox_config_has_limits (config))
     return TRUE;
-  if (!hako_cgroup_manager_choose (run->cgroup_manager, &manager, &why_none, error))
+  if (!hako_cgroup_manager_choose (run->cgroup_manager, NULL, &manager, &why_none, error))
     return FALSE;
   if (manager != HAKO_CGROUP_MANAGER_NONE)
     return TRUE;

@@ -39,7 +39,7 @@ typedef struct
   GHashTable *annotations; /* may be NULL */
   char *cgroup_manager; /* NULL without a cgroup */
   GStrv cgroup_paths;   /* the container's cgroup directories */
-  GStrv cgroup_created; /* the directories create made, parents first */
+  GStrv cgroup_created; /* the directories create made, parents first; systemd: its unit */
 } HakoState;
 
 void hako_state_free (HakoState *state);

@@ -5,7 +5,7 @@
 # unenforced by annotation.
 . "$HAKO_TESTS_SRCDIR/integration/tap.sh"
 . "$HAKO_TESTS_SRCDIR/integration/bundle.sh"
-plan 31
+plan 29
 root="$TEST_TMP/state"
 h () { run_hako "$@"; }
 hr () { local status=$1; shift; run_hako "$status" --root "$root" "$@"; }
@@ -146,10 +146,7 @@ fi
 
 # Whatever the user.
 make_bundle plain '["true"]'
-hr 1 --cgroup-manager systemd create -b plain s1
-ok "--cgroup-manager systemd says it is not driven yet" output_has stderr "does not drive systemd yet"
-hr 1 --systemd-cgroup create -b plain s1
-ok "... and so does --systemd-cgroup" output_has stderr "does not drive systemd yet"
+# (--cgroup-manager systemd where systemd cannot work: cgroup-systemd.t.)
 ok "--cgroup-manager disabled runs without a cgroup" hr 0 --cgroup-manager disabled run -b plain d1
 hr 1 --cgroup-manager disabled create -b b d2
 ok "... and refuses limits naming the JSON path and why" output_has stderr "linux.resources.memory: no cgroup can enforce this limit here (--cgroup-manager disabled)"

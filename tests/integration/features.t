@@ -12,5 +12,5 @@ ok "it spans spec versions 1.0.0 to 1.3.0" check 'f["ociVersionMin"]=="1.0.0" an
 ok "it lists all six hooks and eight namespaces" check 'len(f["hooks"])==6 and len(f["linux"]["namespaces"])==8'
 ok "it lists seccomp actions and recursive mount options, and says what is not there yet" check '"SCMP_ACT_ERRNO" in f["linux"]["seccomp"]["actions"] and "SCMP_ACT_NOTIFY" in f["linux"]["seccomp"]["actions"] and f["linux"]["seccomp"]["enabled"] and not f["linux"]["netDevices"]["enabled"] and "rro" in f["mountOptions"]'
 ok "it has idmapped mounts, idmap and ridmap" check 'f["linux"]["mountExtensions"]["idmap"]["enabled"] and "idmap" in f["mountOptions"] and "ridmap" in f["mountOptions"]'
-ok "it claims the cgroup v1 and v2 writers of cgroupfs, and not systemd" check 'f["linux"]["cgroup"]=={"v1": True, "v2": True, "systemd": False, "systemdUser": False, "rdma": False}'
+ok "it claims the cgroup v1 and v2 writers of cgroupfs, and systemd's system and user managers" check 'f["linux"]["cgroup"]=={"v1": True, "v2": True, "systemd": True, "systemdUser": True, "rdma": False}'
 done_testing

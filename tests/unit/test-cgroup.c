@@ -1,10 +1,13 @@
 /* cgroup paths: linux.cgroupsPath cleaning, the systemd form, and the v1
- * hierarchies read from /proc/self/cgroup and /proc/self/mountinfo. */
+ * hierarchies read from /proc/self/cgroup and /proc/self/mountinfo; the
+ * systemd manager's unit names and properties. */
 #include "config.h"
 
+#include <string.h>
 #include <linux/bpf.h>
 
 #include "cgroup-private.h"
+#include "error.h"
 
 static void
 test_clean_path (void)
@@ -181,7 +184,109 @@ test_controller_dir (void)
   g_assert_cmpstr (hako_cgroup_paths (cgroup)[1], ==, "/sys/fs/cgroup/memory/c1");
   g_assert_null (hako_cgroup_paths (cgroup)[2]);
   g_assert_false (hako_cgroup_is_v2 (cgroup));
-  g_assert_null (hako_cgroup_from_state ("systemd", NULL, NULL));
+  g_assert_null (hako_cgroup_from_state ("no-such-manager", NULL, NULL));
+}
+
+/* The unit and slice from linux.cgroupsPath, as runc's systemd driver
+ * names them; no bus is needed before the process is placed. */
+static void
+test_systemd_unit (void)
+{
+  static const struct
+  {
+    const char *path, *unit, *slice;
+  } cases[] = {
+    { NULL, "hako-c1.scope", NULL },
+    { "", "hako-c1.scope", NULL },
+    { "machine.slice:crio:abc", "crio-abc.scope", "machine.slice" },
+    { "::abc", "abc.scope", NULL },
+    { "-:p:", "p-c1.scope", "-.slice" },
+  };
+  static const char *const refused[] = { "/a/b", "x:p:n", "user.slice:p:n.slice" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (HakoCgroup) cgroup = hako_cgroup_new (HAKO_CGROUP_MANAGER_SYSTEMD, "c1", cases[i].path, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (hako_cgroup_manager_name (cgroup), ==, "systemd");
+      g_assert_cmpstr (cgroup->unit, ==, cases[i].unit);
+      /* Nothing is the container's before systemd takes the job. */
+      g_assert_null (hako_cgroup_created (cgroup)[0]);
+      g_assert_cmpstr (cgroup->slice, ==, cases[i].slice);
+      g_assert_null (hako_cgroup_paths (cgroup)[0]);
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_assert_null (hako_cgroup_new (HAKO_CGROUP_MANAGER_SYSTEMD, "c1", refused[i], &error));
+      g_assert_error (error, HAKO_ERROR, HAKO_ERROR_CONFIG);
+      g_assert_nonnull (strstr (error->message, "linux.cgroupsPath"));
+    }
+}
+
+static guint64
+property_u64 (GVariant *props, const char *name)
+{
+  g_autoptr (GVariant) value = NULL;
+  guint64 out = 0;
+
+  /* The last one counts, as for systemd. */
+  for (gsize i = 0; i < g_variant_n_children (props); i++)
+    {
+      const char *key;
+      g_autoptr (GVariant) v = NULL;
+      g_variant_get_child (props, i, "(&sv)", &key, &v);
+      if (g_str_equal (key, name))
+        {
+          g_clear_pointer (&value, g_variant_unref);
+          value = g_steal_pointer (&v);
+        }
+    }
+  g_assert_nonnull (value);
+  if (g_variant_is_of_type (value, G_VARIANT_TYPE_UINT64))
+    out = g_variant_get_uint64 (value);
+  else
+    {
+      /* A bit mask: bytes, low cpu first. */
+      gsize n;
+      const guint8 *bytes = g_variant_get_fixed_array (value, &n, 1);
+      for (gsize i = n; i > 0; i--)
+        out = (out << 8) | bytes[i - 1];
+    }
+  return out;
+}
+
+static void
+test_systemd_properties (void)
+{
+  HakoMemory memory = { .limit = { TRUE, 64 << 20 }, .reservation = { TRUE, -1 }, .swap = { TRUE, 96 << 20 } };
+  HakoCpu cpu = { .shares = { TRUE, 1024 }, .quota = { TRUE, 50000 }, .period = { TRUE, 200000 },
+                  .cpus = (char *) "0-2,9", .mems = (char *) "0" };
+  g_autoptr (GHashTable) unified = g_hash_table_new (g_str_hash, g_str_equal);
+  HakoResources r = { .memory = &memory, .cpu = &cpu, .pids_limit = { TRUE, 0 }, .unified = unified };
+  g_autoptr (GVariant) props = NULL;
+  g_autoptr (GVariant) none = NULL;
+  HakoResources empty = { 0 };
+
+  g_hash_table_insert (unified, (char *) "memory.high", (char *) "33554432");
+  g_hash_table_insert (unified, (char *) "cpu.max", (char *) "max");
+  g_hash_table_insert (unified, (char *) "io.max", (char *) "8:0 rbps=1");
+  props = hako_cgroup_systemd_properties (&r);
+  g_assert_cmpuint (property_u64 (props, "MemoryMax"), ==, 64 << 20);
+  g_assert_cmpuint (property_u64 (props, "MemoryLow"), ==, G_MAXUINT64);
+  /* memory plus swap, as swap alone */
+  g_assert_cmpuint (property_u64 (props, "MemorySwapMax"), ==, 32 << 20);
+  g_assert_cmpuint (property_u64 (props, "CPUWeight"), ==, 39);
+  g_assert_cmpuint (property_u64 (props, "CPUQuotaPeriodUSec"), ==, 200000);
+  /* unified cpu.max comes last and wins: no quota */
+  g_assert_cmpuint (property_u64 (props, "CPUQuotaPerSecUSec"), ==, G_MAXUINT64);
+  g_assert_cmpuint (property_u64 (props, "AllowedCPUs"), ==, 0x207);
+  g_assert_cmpuint (property_u64 (props, "AllowedMemoryNodes"), ==, 1);
+  g_assert_cmpuint (property_u64 (props, "TasksMax"), ==, G_MAXUINT64);
+  g_assert_cmpuint (property_u64 (props, "MemoryHigh"), ==, 32 << 20);
+  none = hako_cgroup_systemd_properties (&empty);
+  g_assert_cmpuint (g_variant_n_children (none), ==, 0);
 }
 
 int
@@ -195,5 +300,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cgroup/weights", test_weights);
   g_test_add_func ("/cgroup/device-program", test_device_program);
   g_test_add_func ("/cgroup/controller-dir", test_controller_dir);
+  g_test_add_func ("/cgroup/systemd-unit", test_systemd_unit);
+  g_test_add_func ("/cgroup/systemd-properties", test_systemd_properties);
   return g_test_run ();
 }

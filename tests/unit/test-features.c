@@ -70,11 +70,11 @@ test_linux (void)
   g_assert_true (array_has (json_object_get_array_member (seccomp, "actions"), "SCMP_ACT_NOTIFY"));
   g_assert_true (array_has (json_object_get_array_member (seccomp, "supportedFlags"), "SECCOMP_FILTER_FLAG_TSYNC"));
   g_assert_true (json_object_get_boolean_member (json_object_get_object_member (extensions, "idmap"), "enabled"));
-  /* The cgroupfs manager writes v1 and v2; no systemd manager yet. */
+  /* The cgroupfs manager writes v1 and v2; systemd's system and user managers. */
   g_assert_true (json_object_get_boolean_member (cgroup, "v1"));
   g_assert_true (json_object_get_boolean_member (cgroup, "v2"));
-  g_assert_false (json_object_get_boolean_member (cgroup, "systemd"));
-  g_assert_false (json_object_get_boolean_member (cgroup, "systemdUser"));
+  g_assert_true (json_object_get_boolean_member (cgroup, "systemd"));
+  g_assert_true (json_object_get_boolean_member (cgroup, "systemdUser"));
   g_assert_false (json_object_get_boolean_member (cgroup, "rdma"));
 }
 
