@@ -7,7 +7,7 @@
 # leave nothing in systemd.
 . "$HAKO_TESTS_SRCDIR/integration/tap.sh"
 . "$HAKO_TESTS_SRCDIR/integration/bundle.sh"
-plan 24
+plan 25
 SYSTEMCTL="systemctl --user"
 . "$HAKO_TESTS_SRCDIR/vm/suite-lib.sh"
 uid=$(id -u)
@@ -40,6 +40,10 @@ ok "a live update changes the cgroup and the unit" sh -xc "
   [ \"\$(systemctl --user show -P MemoryMax $unit)\" = 33554432 ]"
 hr 0 exec c1 cat /proc/self/cgroup
 ok "exec joins the scope (the root of the container's cgroup namespace)" sh -xc "[ \"\$(cat $TEST_TMP/stdout)\" = 0::/ ] && [ \$(wc -l < $dir/cgroup.procs) = 2 ]"
+mkdir "$dir/sub"
+hr 0 exec --cgroup sub c1 cat /proc/self/cgroup
+ok "exec --cgroup joins a sub-cgroup of the scope (through systemd from a login session)" sh -xc "[ \"\$(cat $TEST_TMP/stdout)\" = 0::/sub ]"
+rmdir "$dir/sub"
 hr 0 events --stats c1
 ok "events --stats reads the scope's files" grep -q '"pids":{"current":2' "$TEST_TMP/stdout"
 hr 0 kill --all c1 KILL
