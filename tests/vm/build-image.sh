@@ -66,7 +66,7 @@ PACKAGES=(
 	# rootless containers
 	uidmap fuse-overlayfs fuse3 slirp4netns crun runc podman conmon catatonit
 	libslirp0 libseccomp2 libyajl2 libcap2 libprotobuf-c1 libsystemd0
-	libjson-glib-1.0-0 libglib2.0-0
+	libjson-glib-1.0-0 libglib2.0-0 libarchive13
 	# the sanitizer runtimes, so a host build configured with
 	# --enable-sanitizers runs in the guest as it is
 	libasan8 libubsan1
