@@ -1,7 +1,5 @@
 #include "config.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -12,6 +10,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "archive-loader.h"
 #include "error.h"
 #include "fd-util.h"
 #include "i18n.h"
@@ -36,6 +35,9 @@ typedef struct
   gid_t gid;
   struct timespec mtime;
 } DirMeta;
+
+/* libarchive's functions, loaded by the first unpack (archive-loader.h). */
+static const HakoArchiveApi *la;
 
 static void
 dir_meta_clear (gpointer data)
@@ -157,10 +159,10 @@ set_xattrs (int fd, struct archive_entry *entry)
   const void *value;
   size_t size;
 
-  archive_entry_xattr_reset (entry);
+  la->archive_entry_xattr_reset (entry);
   /* Best effort: security.* and trusted.* are not for an unprivileged
    * caller, and not every filesystem stores user.* attributes. */
-  while (archive_entry_xattr_next (entry, &name, &value, &size) == ARCHIVE_OK)
+  while (la->archive_entry_xattr_next (entry, &name, &value, &size) == ARCHIVE_OK)
     fsetxattr (fd, name, value, size, 0);
 }
 
@@ -172,7 +174,7 @@ write_data (const Unpack *u, struct archive *archive, const char *entry, int fd,
   la_int64_t offset;
   int r;
 
-  while ((r = archive_read_data_block (archive, &buffer, &size, &offset)) == ARCHIVE_OK)
+  while ((r = la->archive_read_data_block (archive, &buffer, &size, &offset)) == ARCHIVE_OK)
     {
       const char *p = buffer;
       while (size > 0)
@@ -188,7 +190,7 @@ write_data (const Unpack *u, struct archive *archive, const char *entry, int fd,
         }
     }
   if (r != ARCHIVE_EOF)
-    return entry_error (u, entry, error, "%s", archive_error_string (archive));
+    return entry_error (u, entry, error, "%s", la->archive_error_string (archive));
   return TRUE;
 }
 
@@ -198,7 +200,7 @@ make_regular (Unpack *u, struct archive *archive, struct archive_entry *entry, c
 {
   const struct timespec times[2] = {
     { .tv_nsec = UTIME_OMIT },
-    { .tv_sec = archive_entry_mtime (entry), .tv_nsec = archive_entry_mtime_nsec (entry) },
+    { .tv_sec = la->archive_entry_mtime (entry), .tv_nsec = la->archive_entry_mtime_nsec (entry) },
   };
   hako_autofd int fd = openat (parent_fd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 
@@ -207,11 +209,11 @@ make_regular (Unpack *u, struct archive *archive, struct archive_entry *entry, c
   if (!write_data (u, archive, path, fd, error))
     return FALSE;
   /* A sparse file may end with a hole: its size is the entry's. */
-  if (ftruncate (fd, archive_entry_size (entry)) < 0)
+  if (ftruncate (fd, la->archive_entry_size (entry)) < 0)
     return entry_errno (u, path, errno, error);
   set_xattrs (fd, entry);
-  if ((u->keep_owner && fchown (fd, archive_entry_uid (entry), archive_entry_gid (entry)) < 0)
-      || fchmod (fd, archive_entry_perm (entry) & 07777) < 0 || futimens (fd, times) < 0)
+  if ((u->keep_owner && fchown (fd, la->archive_entry_uid (entry), la->archive_entry_gid (entry)) < 0)
+      || fchmod (fd, la->archive_entry_perm (entry) & 07777) < 0 || futimens (fd, times) < 0)
     return entry_errno (u, path, errno, error);
   return TRUE;
 }
@@ -220,9 +222,9 @@ static gboolean
 make_directory (Unpack *u, struct archive_entry *entry, const char *path, int parent_fd,
                 const char *base, GError **error)
 {
-  DirMeta meta = { .path = g_strdup (path), .mode = archive_entry_perm (entry) & 07777,
-                   .uid = archive_entry_uid (entry), .gid = archive_entry_gid (entry),
-                   .mtime = { archive_entry_mtime (entry), archive_entry_mtime_nsec (entry) } };
+  DirMeta meta = { .path = g_strdup (path), .mode = la->archive_entry_perm (entry) & 07777,
+                   .uid = la->archive_entry_uid (entry), .gid = la->archive_entry_gid (entry),
+                   .mtime = { la->archive_entry_mtime (entry), la->archive_entry_mtime_nsec (entry) } };
   hako_autofd int fd = -1;
 
   if (*path && (remove_existing (parent_fd, base, TRUE) < 0 || (mkdirat (parent_fd, base, 0700) < 0 && errno != EEXIST)))
@@ -262,11 +264,11 @@ set_link_metadata (const Unpack *u, struct archive_entry *entry, const char *pat
 {
   const struct timespec times[2] = {
     { .tv_nsec = UTIME_OMIT },
-    { .tv_sec = archive_entry_mtime (entry), .tv_nsec = archive_entry_mtime_nsec (entry) },
+    { .tv_sec = la->archive_entry_mtime (entry), .tv_nsec = la->archive_entry_mtime_nsec (entry) },
   };
 
   if ((u->keep_owner
-       && fchownat (parent_fd, base, archive_entry_uid (entry), archive_entry_gid (entry), AT_SYMLINK_NOFOLLOW) < 0)
+       && fchownat (parent_fd, base, la->archive_entry_uid (entry), la->archive_entry_gid (entry), AT_SYMLINK_NOFOLLOW) < 0)
       || utimensat (parent_fd, base, times, AT_SYMLINK_NOFOLLOW) < 0)
     return entry_errno (u, path, errno, error);
   return TRUE;
@@ -276,8 +278,8 @@ static gboolean
 make_node (Unpack *u, struct archive_entry *entry, const char *path, int parent_fd,
            const char *base, GError **error)
 {
-  mode_t type = archive_entry_filetype (entry);
-  mode_t perm = archive_entry_perm (entry) & 07777;
+  mode_t type = la->archive_entry_filetype (entry);
+  mode_t perm = la->archive_entry_perm (entry) & 07777;
 
   if (type == AE_IFIFO)
     {
@@ -292,7 +294,7 @@ make_node (Unpack *u, struct archive_entry *entry, const char *path, int parent_
           u->skipped_nodes++;
           return TRUE;
         }
-      if (mknodat (parent_fd, base, type | perm, archive_entry_rdev (entry)) < 0)
+      if (mknodat (parent_fd, base, type | perm, la->archive_entry_rdev (entry)) < 0)
         return entry_errno (u, path, errno, error);
     }
   else
@@ -303,16 +305,16 @@ make_node (Unpack *u, struct archive_entry *entry, const char *path, int parent_
 static gboolean
 unpack_entry (Unpack *u, struct archive *archive, struct archive_entry *entry, GError **error)
 {
-  g_autofree char *path = clean_path (u, archive_entry_pathname (entry), error);
-  const char *hardlink = archive_entry_hardlink (entry);
-  mode_t type = archive_entry_filetype (entry);
+  g_autofree char *path = clean_path (u, la->archive_entry_pathname (entry), error);
+  const char *hardlink = la->archive_entry_hardlink (entry);
+  mode_t type = la->archive_entry_filetype (entry);
   hako_autofd int parent_fd = -1;
   const char *base;
 
   if (path == NULL)
     return FALSE;
   if (*path == '\0' && type != AE_IFDIR)
-    return entry_error (u, archive_entry_pathname (entry), error, _("only a directory can be the layer's root"));
+    return entry_error (u, la->archive_entry_pathname (entry), error, _("only a directory can be the layer's root"));
   parent_fd = open_parent (u, path, &base);
   if (parent_fd < 0)
     return entry_errno (u, path, errno, error);
@@ -328,7 +330,7 @@ unpack_entry (Unpack *u, struct archive *archive, struct archive_entry *entry, G
       return make_regular (u, archive, entry, path, parent_fd, base, error);
     case AE_IFLNK:
       /* The target is the container's business: it is never followed here. */
-      if (symlinkat (archive_entry_symlink (entry), parent_fd, base) < 0)
+      if (symlinkat (la->archive_entry_symlink (entry), parent_fd, base) < 0)
         return entry_errno (u, path, errno, error);
       return set_link_metadata (u, entry, path, parent_fd, base, error);
     default:
@@ -360,21 +362,21 @@ open_archive (struct archive *archive, int blob_fd, HakoLayerCompression compres
   int r = ARCHIVE_OK;
 
   if (compression == HAKO_LAYER_GZIP)
-    r = archive_read_support_filter_gzip (archive);
+    r = la->archive_read_support_filter_gzip (archive);
   else if (compression == HAKO_LAYER_ZSTD)
-    r = archive_read_support_filter_zstd (archive);
+    r = la->archive_read_support_filter_zstd (archive);
   if (r != ARCHIVE_OK)
     {
       g_set_error (error, HAKO_ERROR, HAKO_ERROR_UNSUPPORTED,
                    _("layer %s: this build of libarchive cannot decompress it: %s"), name,
-                   archive_error_string (archive));
+                   la->archive_error_string (archive));
       return FALSE;
     }
-  if (archive_read_support_format_tar (archive) != ARCHIVE_OK
-      || archive_read_open_fd (archive, blob_fd, 65536) != ARCHIVE_OK)
+  if (la->archive_read_support_format_tar (archive) != ARCHIVE_OK
+      || la->archive_read_open_fd (archive, blob_fd, 65536) != ARCHIVE_OK)
     {
       g_set_error (error, HAKO_ERROR, HAKO_ERROR_CONFIG, _("layer %s is not a tar archive of its media type: %s"),
-                   name, archive_error_string (archive));
+                   name, la->archive_error_string (archive));
       return FALSE;
     }
   return TRUE;
@@ -384,24 +386,27 @@ gboolean
 hako_layer_unpack (int blob_fd, HakoLayerCompression compression, int dir_fd, const char *name,
                    GError **error)
 {
-  struct archive *archive = archive_read_new ();
+  struct archive *archive;
   g_autoptr (GArray) dirs = g_array_new (FALSE, FALSE, sizeof (DirMeta));
   Unpack u = { .root_fd = dir_fd, .name = name, .keep_owner = hako_userns_is_host_root (), .dirs = dirs };
   struct archive_entry *entry;
   gboolean ok;
   int r = ARCHIVE_OK;
 
+  if ((la = hako_archive_api (error)) == NULL)
+    return FALSE;
+  archive = la->archive_read_new ();
   g_array_set_clear_func (dirs, dir_meta_clear);
   ok = open_archive (archive, blob_fd, compression, name, error);
-  while (ok && (r = archive_read_next_header (archive, &entry)) == ARCHIVE_OK)
+  while (ok && (r = la->archive_read_next_header (archive, &entry)) == ARCHIVE_OK)
     ok = unpack_entry (&u, archive, entry, error);
   if (ok && r != ARCHIVE_EOF)
     {
       g_set_error (error, HAKO_ERROR, HAKO_ERROR_CONFIG, _("layer %s is not a valid tar archive: %s"), name,
-                   archive_error_string (archive));
+                   la->archive_error_string (archive));
       ok = FALSE;
     }
-  archive_read_free (archive);
+  la->archive_read_free (archive);
   ok = ok && finish_dirs (&u, error);
   if (ok && u.skipped_nodes > 0)
     hako_log_warning (_("layer %s: %u device nodes skipped: an unprivileged user cannot create them (the container's /dev comes from the config)"),
