@@ -18,10 +18,11 @@ make_bundles () {
   for runtime in hako hako-ranges crun runc; do
     busybox_rootfs "$dir/$runtime"
   done
-  # Like crun's and runc's `spec --rootless`: only the caller's own ids mapped.
-  "$HAKO" spec --rootless --bundle "$dir/hako"
+  # Like crun's and runc's `spec --rootless`: only the caller's own ids
+  # mapped, and no seccomp filter (theirs have none).
+  "$HAKO" spec --rootless --seccomp none --bundle "$dir/hako"
   # hako's default: the caller's subordinate ranges too, through newuidmap/newgidmap.
-  "$HAKO" spec --bundle "$dir/hako-ranges"
+  "$HAKO" spec --seccomp none --bundle "$dir/hako-ranges"
   (cd "$dir/crun" && crun spec --rootless)
   (cd "$dir/runc" && runc spec --rootless)
   for runtime in hako hako-ranges crun runc; do

@@ -12,6 +12,7 @@
 #include "fd-util.h"
 #include "i18n.h"
 #include "self-exe.h"
+#include "userns.h"
 
 #define SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
 
@@ -84,8 +85,21 @@ read_cmdline (GError **error)
 }
 
 gboolean
+hako_self_exe_writable_by_containers (const struct stat *st, gboolean host_root)
+{
+  /* As host root, a container's root may be the host's. (In an engine's
+   * user namespace, rootless Podman's, root's file shows as the overflow
+   * id: hako makes the copy there rather than trust that id.) */
+  if (host_root)
+    return TRUE;
+  return !(st->st_uid == 0 && hako_userns_is_initial () && (st->st_mode & (S_IWGRP | S_IWOTH)) == 0);
+}
+
+gboolean
 hako_self_exe_seal (GError **error)
 {
+  struct stat st;
+
   hako_autofd int exe = open ("/proc/self/exe", O_RDONLY | O_CLOEXEC);
   hako_autofd int copy = -1;
   g_auto (GStrv) argv = NULL;
@@ -93,6 +107,8 @@ hako_self_exe_seal (GError **error)
   if (exe < 0)
     return hako_error_set_errno (error, errno, _("cannot open /proc/self/exe (is /proc mounted?)"));
   if (is_sealed (exe))
+    return TRUE;
+  if (fstat (exe, &st) == 0 && !hako_self_exe_writable_by_containers (&st, hako_userns_is_host_root ()))
     return TRUE;
   if ((copy = sealed_copy (exe, error)) < 0 || (argv = read_cmdline (error)) == NULL)
     return FALSE;

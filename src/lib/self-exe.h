@@ -8,10 +8,19 @@
 #pragma once
 
 #include <glib.h>
+#include <sys/stat.h>
+
+/* Whether a binary of status ST, run by an unprivileged caller (not
+ * the host's root: HOST_ROOT false), could be written by a container:
+ * every id a container can have is the caller's or a subordinate one,
+ * never the host's root, so a binary of root's that only root may write
+ * (an installed /usr/bin/hako) is out of reach without any copy. */
+gboolean hako_self_exe_writable_by_containers (const struct stat *st, gboolean host_root);
 
 /* Re-executes the running command (/proc/self/cmdline, the environment,
  * every fd not close-on-exec) from a sealed copy of /proc/self/exe,
- * unless it already runs from one. Returns only when it does, or with an
+ * unless it already runs from one or no container could write the
+ * binary (see above). Returns only when it does, or with an
  * error. */
 gboolean hako_self_exe_seal (GError **error);
 

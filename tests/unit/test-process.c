@@ -19,6 +19,7 @@
 
 #include "error.h"
 #include "process.h"
+#include "self-exe.h"
 #include "userns.h"
 
 #define BIT(cap) (G_GUINT64_CONSTANT (1) << (cap))
@@ -651,6 +652,21 @@ test_exec_failures (void)
   g_rmdir (dir);
 }
 
+/* Which binaries need the sealed copy (self-exe.h). */
+static void
+test_self_exe_writable (void)
+{
+  struct stat installed = { .st_uid = 0, .st_mode = S_IFREG | 0755 };
+  struct stat group_writable = { .st_uid = 0, .st_mode = S_IFREG | 0775 };
+  struct stat users_own = { .st_uid = 1000, .st_mode = S_IFREG | 0755 };
+
+  g_assert_true (hako_self_exe_writable_by_containers (&installed, TRUE));
+  g_assert_true (hako_self_exe_writable_by_containers (&group_writable, FALSE));
+  g_assert_true (hako_self_exe_writable_by_containers (&users_own, FALSE));
+  if (hako_userns_is_initial ())
+    g_assert_false (hako_self_exe_writable_by_containers (&installed, FALSE));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -661,6 +677,7 @@ main (int argc, char **argv)
   g_test_add_func ("/process/plan/sysctl", test_plan_sysctl);
   g_test_add_func ("/process/plan/capabilities", test_plan_capabilities);
   g_test_add_func ("/process/plan/affinity", test_plan_affinity);
+  g_test_add_func ("/process/self-exe-writable", test_self_exe_writable);
   g_test_add_func ("/process/describe-error", test_describe_error);
   g_test_add_func ("/process/exec-failures", test_exec_failures);
   g_test_add_func ("/process/apply-in-userns", test_apply_in_userns);
