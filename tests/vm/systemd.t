@@ -7,12 +7,21 @@
 # leave nothing in systemd.
 . "$HAKO_TESTS_SRCDIR/integration/tap.sh"
 . "$HAKO_TESTS_SRCDIR/integration/bundle.sh"
-plan 25
+plan 26
 SYSTEMCTL="systemctl --user"
 . "$HAKO_TESTS_SRCDIR/vm/suite-lib.sh"
 uid=$(id -u)
 
 [ "$uid" != 0 ] || { echo "Bail out! run as the VM's unprivileged user (run-in-vm.sh --user)"; exit 1; }
+
+# hako check, where delegation works: no warning about cgroups or the bus.
+"$HAKO" check --format json > "$TEST_TMP/check.json" 2> "$TEST_TMP/check.err" || true
+ok "hako check: cgroup v2 delegated by the user's systemd, and a session bus" ${PYTHON3:-python3} -c "
+import json, sys
+items = {i['name']: i for i in json.load(open(sys.argv[1]))}
+assert items['cgroup']['status'] == 'ok' and 'delegated' in items['cgroup']['detail'], items['cgroup']
+assert items['dbus']['status'] == 'ok', items['dbus']
+" "$TEST_TMP/check.json"
 
 bundle b '["sh", "-c", "sleep 60 & sleep 60"]' "c['linux']['resources'] = {'memory': {'limit': 67108864}, 'pids': {'limit': 50}, 'cpu': {'shares': 1024}, 'unified': {'memory.high': '50331648'}}"
 hr 0 create -b b c1
