@@ -24,11 +24,12 @@ glib-compile-resources --sourcedir="$top/data" --generate-source --c-name hako \
   --target="$build/hako-resources.c" "$top/data/hako.gresource.xml"
 flags=$(pkg-config --cflags --libs glib-2.0 gio-2.0 json-glib-1.0 libseccomp slirp libarchive)
 mkdir -p "$out"
+# An in-tree build generated src/lib/hako-resources.c too: link the one made here.
 # shellcheck disable=SC2086
 clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
   -DGETTEXT_PACKAGE='"hako"' -DLOCALEDIR='"/usr/share/locale"' -I"$build_tree" -I"$top/src/lib" \
   -o "$out/fuzz-$target" "$source_file" "$build/hako-resources.c" \
-  $(ls "$top"/src/lib/*.c) $flags
+  $(ls "$top"/src/lib/*.c | grep -v /hako-resources\.c$) $flags
 
 corpus="$out/corpus-$target"
 mkdir -p "$corpus"
