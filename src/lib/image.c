@@ -12,6 +12,7 @@
 #include "fd-util.h"
 #include "i18n.h"
 #include "image.h"
+#include "image-platform.h"
 #include "json-read.h"
 
 #define MEDIA_OCI "application/vnd.oci.image."
@@ -169,16 +170,20 @@ prefixed (gboolean ok, const char *document, GError **error)
   return ok;
 }
 
+/* The entries REF names (or all, with REF NULL) that PLATFORM runs. */
 static gboolean
-parse_index (const char *data, gsize length, const char *ref, HakoImageDescriptor *out,
-             GError **error)
+parse_index (const char *data, gsize length, const char *ref, const HakoImagePlatform *platform,
+             HakoImageDescriptor *out, GError **error)
 {
   g_autoptr (JsonNode) root = NULL;
   JsonObject *object;
   JsonArray *manifests = NULL;
   g_autofree char *manifests_path = NULL;
   g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  gint chosen = -1;
+  g_autoptr (GPtrArray) foreign = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) hako_image_descriptor_free);
+  g_autoptr (GPtrArray) candidate_names = g_ptr_array_new_with_free_func (g_free);
+  HakoImageDescriptor *chosen = NULL;
   guint n;
 
   if (!read_document (data, length, "index", index_types, &root, &object, error)
@@ -187,55 +192,80 @@ parse_index (const char *data, gsize length, const char *ref, HakoImageDescripto
   n = json_array_get_length (manifests);
   for (guint i = 0; i < n; i++)
     {
-      g_autofree char *path = NULL;
+      g_autofree char *path = NULL, *described = NULL;
       g_autoptr (GHashTable) annotations = NULL;
-      g_auto (HakoImageDescriptor) d = { 0 };
+      g_autoptr (HakoImageDescriptor) d = g_new0 (HakoImageDescriptor, 1);
+      gboolean runs;
       const char *name;
       JsonObject *entry;
 
       if (!hako_json_array_object (manifests, manifests_path, i, &entry, &path, error)
-          || !hako_json_member_string_map (entry, path, "annotations", &annotations, error))
+          || !hako_json_member_string_map (entry, path, "annotations", &annotations, error)
+          || !hako_image_platform_read (entry, path, platform, &described, &runs, error))
         return FALSE;
       name = annotations ? g_hash_table_lookup (annotations, REF_ANNOTATION) : NULL;
-      g_ptr_array_add (names, g_strdup (name ? name : "-"));
-      if (ref ? name == NULL || !g_str_equal (name, ref) : n > 1 && (name == NULL || !g_str_equal (name, "latest")))
+      g_ptr_array_add (names, g_strdup (name ? name : described ? described : "-"));
+      if (ref && (name == NULL || !g_str_equal (name, ref)))
         continue;
-      if (!read_descriptor (entry, path, NULL, &d, error))
+      if (!runs)
+        {
+          g_ptr_array_add (foreign, g_steal_pointer (&described));
+          continue;
+        }
+      if (!read_descriptor (entry, path, NULL, d, error))
         return FALSE;
-      if (!g_strv_contains (manifest_types, d.media_type) && !hako_image_is_index (&d))
+      if (!g_strv_contains (manifest_types, d->media_type) && !hako_image_is_index (d))
         {
           g_autofree char *type_path = hako_json_path_member (path, "mediaType");
           return hako_json_invalid (error, type_path, _("unknown media type \"%s\" (expected %s)"),
-                                    d.media_type, manifest_types[0]);
+                                    d->media_type, manifest_types[0]);
         }
-      if (chosen >= 0)
-        return hako_json_invalid (error, manifests_path, _("more than one manifest is called \"%s\""),
-                                  ref ? ref : "latest");
-      chosen = i;
-      hako_image_descriptor_clear (out);
-      *out = d;
-      d = (HakoImageDescriptor){ 0 };
+      g_ptr_array_add (candidate_names, g_strdup (name));
+      g_ptr_array_add (candidates, g_steal_pointer (&d));
     }
-  if (chosen >= 0)
-    return TRUE;
-  g_ptr_array_add (names, NULL);
+  /* One that runs here is the default, named or not; of several, the one
+   * called latest, as tools that tag nothing else mean. */
+  for (guint i = 0; i < candidates->len; i++)
+    if (candidates->len == 1 || ref || g_strcmp0 (candidate_names->pdata[i], "latest") == 0)
+      {
+        if (chosen)
+          return hako_json_invalid (error, manifests_path, _("more than one manifest is called \"%s\""),
+                                    ref ? ref : "latest");
+        chosen = candidates->pdata[i];
+      }
+  if (chosen)
+    {
+      hako_image_descriptor_clear (out);
+      *out = *chosen;
+      *chosen = (HakoImageDescriptor){ 0 };
+      return TRUE;
+    }
   if (n == 0)
     return hako_json_invalid (error, manifests_path, _("the image has no manifest"));
+  g_ptr_array_add (names, NULL);
+  if (candidates->len == 0 && foreign->len > 0)
+    {
+      g_ptr_array_add (foreign, NULL);
+      g_autofree char *host = hako_image_platform_describe (platform);
+      g_autofree char *list = g_strjoinv (", ", (char **) foreign->pdata);
+      return hako_json_invalid (error, manifests_path, _("no manifest for this host's platform %s (the image has %s): use an image built for %s"),
+                                host, list, host);
+    }
   {
     g_autofree char *list = g_strjoinv (", ", (char **) names->pdata);
     if (ref)
       return hako_json_invalid (error, manifests_path, _("no manifest is called \"%s\" (%s: %s): name one of these after the directory, as DIR:REF"),
                                 ref, REF_ANNOTATION, list);
     return hako_json_invalid (error, manifests_path, _("%u manifests and none called \"latest\" (%s: %s): name one after the directory, as DIR:REF"),
-                              n, REF_ANNOTATION, list);
+                              candidates->len, REF_ANNOTATION, list);
   }
 }
 
 gboolean
 hako_image_parse_index (const char *data, gsize length, const char *document, const char *ref,
-                        HakoImageDescriptor *out, GError **error)
+                        const HakoImagePlatform *platform, HakoImageDescriptor *out, GError **error)
 {
-  return prefixed (parse_index (data, length, ref, out, error), document, error);
+  return prefixed (parse_index (data, length, ref, platform, out, error), document, error);
 }
 
 static gboolean
@@ -494,7 +524,7 @@ find_manifest (HakoImage *image, const char *ref, GError **error)
     length += MAX (n, 0);
   if (n < 0)
     return hako_error_set_errno (error, errno, "%s", document);
-  if (!hako_image_parse_index (index, length, document, ref, &image->manifest, error))
+  if (!hako_image_parse_index (index, length, document, ref, hako_image_host_platform (), &image->manifest, error))
     return FALSE;
   for (int depth = 0; hako_image_is_index (&image->manifest); depth++)
     {
@@ -506,7 +536,7 @@ find_manifest (HakoImage *image, const char *ref, GError **error)
         return blob_mismatch (image, &image->manifest, _("indexes nested too deep"), error);
       if ((nested = read_json_blob (image, &image->manifest, error)) == NULL
           || !hako_image_parse_index (g_bytes_get_data (nested, NULL), g_bytes_get_size (nested), name,
-                                      ref, &next, error))
+                                      NULL, hako_image_host_platform (), &next, error))
         return FALSE;
       hako_image_descriptor_clear (&image->manifest);
       image->manifest = next;

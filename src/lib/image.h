@@ -6,6 +6,8 @@
 
 #include <glib.h>
 
+#include "image-platform.h"
+
 typedef struct
 {
   char *media_type;
@@ -41,14 +43,16 @@ void hako_image_descriptor_clear (HakoImageDescriptor *descriptor);
 void hako_image_descriptor_free (HakoImageDescriptor *descriptor);
 void hako_image_config_clear (HakoImageConfig *config);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HakoImageDescriptor, hako_image_descriptor_clear)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HakoImageDescriptor, hako_image_descriptor_free)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HakoImageConfig, hako_image_config_clear)
 
-/* From index.json's bytes: the manifest REF names (annotation
- * org.opencontainers.image.ref.name), or with REF NULL the only one, or
- * the one called "latest". A nested index is returned as it is: its media
- * type says so (hako_image_is_index). */
+/* From an index's bytes: of the manifests PLATFORM runs (platform absent:
+ * any), the one REF names (annotation org.opencontainers.image.ref.name),
+ * or with REF NULL the only one, or the one called "latest". A nested
+ * index is returned as it is: its media type says so (hako_image_is_index). */
 gboolean hako_image_parse_index (const char *data, gsize length, const char *document,
-                                 const char *ref, HakoImageDescriptor *out, GError **error);
+                                 const char *ref, const HakoImagePlatform *platform,
+                                 HakoImageDescriptor *out, GError **error);
 gboolean hako_image_is_index (const HakoImageDescriptor *descriptor);
 /* From a manifest's bytes: its config descriptor and layers (bottom first). */
 gboolean hako_image_parse_manifest (const char *data, gsize length, const char *document,

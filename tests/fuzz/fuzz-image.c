@@ -20,7 +20,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   g_auto (HakoImageConfig) config = { 0 };
   const char *text = (const char *) data;
 
-  if (!hako_image_parse_index (text, size, "index", NULL, &manifest, &index_error))
+  if (!hako_image_parse_index (text, size, "index", NULL, hako_image_host_platform (), &manifest, &index_error))
     g_assert_true (g_error_matches (index_error, HAKO_ERROR, HAKO_ERROR_CONFIG));
   if (!hako_image_parse_manifest (text, size, "manifest", &config_blob, &layers, &manifest_error))
     g_assert_true (g_error_matches (manifest_error, HAKO_ERROR, HAKO_ERROR_CONFIG));

@@ -11,6 +11,8 @@
 
 #define D1 "sha256:1111111111111111111111111111111111111111111111111111111111111111"
 #define D2 "sha256:2222222222222222222222222222222222222222222222222222222222222222"
+#define D3 "sha256:3333333333333333333333333333333333333333333333333333333333333333"
+#define D4 "sha256:4444444444444444444444444444444444444444444444444444444444444444"
 #define MANIFEST_TYPE "application/vnd.oci.image.manifest.v1+json"
 
 static void
@@ -19,7 +21,7 @@ assert_index_error (const char *json, const char *ref, const char *expected)
   g_autoptr (GError) error = NULL;
   g_auto (HakoImageDescriptor) d = { 0 };
 
-  g_assert_false (hako_image_parse_index (json, strlen (json), "index.json", ref, &d, &error));
+  g_assert_false (hako_image_parse_index (json, strlen (json), "index.json", ref, hako_image_host_platform (), &d, &error));
   g_assert_error (error, HAKO_ERROR, HAKO_ERROR_CONFIG);
   if (strstr (error->message, expected) == NULL)
     g_error ("\"%s\" lacks \"%s\"", error->message, expected);
@@ -37,15 +39,15 @@ test_index (void)
     "{\"mediaType\": \"" MANIFEST_TYPE "\", \"digest\": \"" D2 "\", \"size\": 20}]}";
   g_auto (HakoImageDescriptor) d = { 0 };
 
-  g_assert_true (hako_image_parse_index (two, strlen (two), "index.json", NULL, &d, NULL));
+  g_assert_true (hako_image_parse_index (two, strlen (two), "index.json", NULL, hako_image_host_platform (), &d, NULL));
   g_assert_cmpstr (d.digest, ==, D1);
   g_assert_cmpuint (d.size, ==, 10);
-  g_assert_true (hako_image_parse_index (two, strlen (two), "index.json", "v2", &d, NULL));
+  g_assert_true (hako_image_parse_index (two, strlen (two), "index.json", "v2", hako_image_host_platform (), &d, NULL));
   g_assert_cmpstr (d.digest, ==, D2);
   g_assert_cmpstr (d.media_type, ==, MANIFEST_TYPE);
   g_assert_false (hako_image_is_index (&d));
   /* One manifest is the default, named or not. */
-  g_assert_true (hako_image_parse_index (one, strlen (one), "index.json", NULL, &d, NULL));
+  g_assert_true (hako_image_parse_index (one, strlen (one), "index.json", NULL, hako_image_host_platform (), &d, NULL));
   g_assert_cmpstr (d.digest, ==, D2);
 
   assert_index_error (two, "v3", "index.json: manifests: no manifest is called \"v3\"");
@@ -162,11 +164,51 @@ test_user (void)
   g_assert_nonnull (strstr (error->message, "is not USER, UID"));
 }
 
+/* A multi-platform index: the host's manifest, whatever the order. */
+static void
+test_index_platform (void)
+{
+#define ENTRY(digest, platform) "{\"mediaType\": \"" MANIFEST_TYPE "\", \"digest\": \"" digest "\", \"size\": 5, \"platform\": " platform "}"
+  static const char index[] = "{\"schemaVersion\": 2, \"manifests\": ["
+    ENTRY (D1, "{\"os\": \"linux\", \"architecture\": \"s390x\"}") ","
+    ENTRY (D2, "{\"os\": \"linux\", \"architecture\": \"arm64\", \"variant\": \"v8\"}") ","
+    ENTRY (D3, "{\"os\": \"linux\", \"architecture\": \"arm\", \"variant\": \"v7\"}") ","
+    ENTRY (D4, "{\"os\": \"windows\", \"architecture\": \"amd64\"}") "]}";
+  static const char no_architecture[] = "{\"schemaVersion\": 2, \"manifests\": [" ENTRY (D1, "{\"os\": \"linux\"}") "]}";
+  static const HakoImagePlatform s390x = { "linux", "s390x", NULL };
+  static const HakoImagePlatform arm64 = { "linux", "arm64", NULL };
+  static const HakoImagePlatform armv7 = { "linux", "arm", "v7" };
+  static const HakoImagePlatform armv6 = { "linux", "arm", "v6" };
+  static const HakoImagePlatform unknown = { "linux", NULL, NULL };
+  g_auto (HakoImageDescriptor) d = { 0 };
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (hako_image_parse_index (index, strlen (index), "index.json", NULL, &s390x, &d, NULL));
+  g_assert_cmpstr (d.digest, ==, D1);
+  g_assert_true (hako_image_parse_index (index, strlen (index), "index.json", NULL, &arm64, &d, NULL));
+  g_assert_cmpstr (d.digest, ==, D2);
+  g_assert_true (hako_image_parse_index (index, strlen (index), "index.json", NULL, &armv7, &d, NULL));
+  g_assert_cmpstr (d.digest, ==, D3);
+  g_assert_false (hako_image_parse_index (index, strlen (index), "index.json", NULL, &armv6, &d, &error));
+  g_assert_error (error, HAKO_ERROR, HAKO_ERROR_CONFIG);
+  g_assert_nonnull (strstr (error->message, "no manifest for this host's platform linux/arm/v6 (the image has linux/s390x, linux/arm64/v8, linux/arm/v7, windows/amd64)"));
+  g_clear_error (&error);
+  /* Not knowing its own architecture, hako cannot choose: all four are candidates. */
+  g_assert_false (hako_image_parse_index (index, strlen (index), "index.json", NULL, &unknown, &d, &error));
+  g_assert_nonnull (strstr (error->message, "4 manifests and none called \"latest\""));
+  g_clear_error (&error);
+  g_assert_false (hako_image_parse_index (no_architecture, strlen (no_architecture), "index.json", NULL, &s390x, &d, &error));
+  g_assert_nonnull (strstr (error->message, "manifests[0].platform.architecture"));
+  g_assert_nonnull (hako_image_host_platform ()->os);
+#undef ENTRY
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/image/index", test_index);
+  g_test_add_func ("/image/index-platform", test_index_platform);
   g_test_add_func ("/image/manifest", test_manifest);
   g_test_add_func ("/image/config", test_config);
   g_test_add_func ("/image/user", test_user);
