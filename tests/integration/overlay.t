@@ -7,9 +7,9 @@
 # the errors before the payload starts.
 . "$HAKO_TESTS_SRCDIR/integration/tap.sh"
 . "$HAKO_TESTS_SRCDIR/integration/bundle.sh"
-plan 51
+plan 54
 if ! command -v fuse-overlayfs >/dev/null || [ ! -x /bin/busybox ]; then
-  for i in $(seq 51); do skip "overlay" "install fuse-overlayfs and busybox-static"; done
+  for i in $(seq 54); do skip "overlay" "install fuse-overlayfs and busybox-static"; done
   exit 0
 fi
 root="$TEST_TMP/state"
@@ -149,6 +149,15 @@ else
 fi
 ok "... naming the directory and a fix" output_has stderr "cannot create the overlay's storage directory"
 ok "... leaving nothing" gone ${p}n
+# A filesystem that cannot hold the upper dir: as root a tmpfs without
+# inodes to spare, rootless procfs.
+if [ "$(id -u)" = 0 ]; then
+  ok "with the storage on a filesystem that cannot hold it, run fails" sh -c "unshare -m sh -c \"mount -t tmpfs -o nr_inodes=2 none '$storage' && '$HAKO' --root '$root' run --bundle b ${p}r\" 2>'$TEST_TMP/stderr'; [ \$? = 1 ]"
+else
+  ok "with the storage on a filesystem that cannot hold it, run fails" sh -c "XDG_DATA_HOME=/proc/self/fdinfo '$HAKO' --root '$root' run --bundle b ${p}r 2>'$TEST_TMP/stderr'; [ \$? = 1 ]"
+fi
+ok "... naming the directory and a fix" sh -c "grep -q \"cannot create the overlay's storage directory .*: make it writable\" '$TEST_TMP/stderr'"
+ok "... leaving nothing" gone ${p}r
 set_config b "c['annotations']['org.hako.rootfs'] = 'bind'; c['process']['args'] = ['sh', '-c', 'grep -c fuse /proc/self/mountinfo']"
 ok "annotation bind: the plain rootfs" hk 1 run --bundle b ${p}k
 ok "--overlay overrides it" hk 0 run --overlay --bundle b ${p}k
