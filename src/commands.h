@@ -114,6 +114,7 @@ gboolean hako_cmd_spec (HakoGlobalOptions *global, int argc, char **argv, GError
 gboolean hako_cmd_validate (HakoGlobalOptions *global, int argc, char **argv, GError **error);
 gboolean hako_cmd_port (HakoGlobalOptions *global, int argc, char **argv, GError **error);
 gboolean hako_cmd_net_helper (HakoGlobalOptions *global, int argc, char **argv, GError **error);
+gboolean hako_cmd_unpack_layer (HakoGlobalOptions *global, int argc, char **argv, GError **error);
 gboolean hako_cmd_check (HakoGlobalOptions *global, int argc, char **argv, GError **error);
 gboolean hako_cmd_sandbox (HakoGlobalOptions *global, int argc, char **argv, GError **error);
 gboolean hako_cmd_features (HakoGlobalOptions *global, int argc, char **argv, GError **error);

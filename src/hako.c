@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "error.h"
 #include "i18n.h"
+#include "layer-owners.h"
 #include "log.h"
 #include "net-helper.h"
 #include "spec.h"
@@ -49,6 +50,7 @@ static const HakoCommand commands[] = {
   { "update", hako_cmd_update, N_("Set new resource limits on a container") },
   { "validate", hako_cmd_validate, N_("Check a bundle's config.json") },
   { HAKO_NET_HELPER_COMMAND, hako_cmd_net_helper, NULL }, /* hidden: started by create */
+  { HAKO_LAYER_UNPACK_COMMAND, hako_cmd_unpack_layer, NULL }, /* hidden: started by create */
 };
 
 

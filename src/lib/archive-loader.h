@@ -14,10 +14,13 @@
   X (archive_read_support_filter_gzip)                                                             \
   X (archive_read_support_filter_zstd)                                                             \
   X (archive_read_support_format_tar)                                                              \
+  X (archive_read_support_format_raw)                                                              \
   X (archive_read_open_fd)                                                                         \
+  X (archive_read_open)                                                                            \
   X (archive_read_next_header)                                                                     \
   X (archive_read_data_block)                                                                      \
   X (archive_error_string)                                                                         \
+  X (archive_set_error)                                                                            \
   X (archive_entry_pathname)                                                                       \
   X (archive_entry_hardlink)                                                                       \
   X (archive_entry_symlink)                                                                        \

@@ -37,7 +37,7 @@ hako_container_image_prepare (const char *spec, const char *base, gsize base_len
   for (guint i = 0; i < image->layers->len; i++)
     {
       const HakoImageDescriptor *layer = image->layers->pdata[i];
-      g_autofree char *dir = hako_layer_store_ensure (out->store, image, layer, error);
+      g_autofree char *dir = hako_layer_store_ensure (out->store, image, layer, image->config.diff_ids[i], error);
       if (dir == NULL)
         return FALSE;
       g_strv_builder_add (dirs, dir);

@@ -78,6 +78,7 @@ hako_image_config_clear (HakoImageConfig *config)
   g_clear_pointer (&config->working_dir, g_free);
   g_clear_pointer (&config->user, g_free);
   g_clear_pointer (&config->labels, g_hash_table_unref);
+  g_clear_pointer (&config->diff_ids, g_strfreev);
 }
 
 gboolean
@@ -330,8 +331,35 @@ optional_strv (JsonObject *object, const char *member, GStrv *out, GError **erro
          || hako_json_member_strv (object, "config", member, HAKO_JSON_OPTIONAL, out, error);
 }
 
+/* rootfs: the diff_ids, one per layer of the manifest (N_LAYERS). */
 static gboolean
-parse_config (const char *data, gsize length, HakoImageConfig *out, GError **error)
+parse_rootfs (JsonObject *object, guint n_layers, GStrv *out, GError **error)
+{
+  JsonObject *rootfs;
+  g_autofree char *rootfs_path = NULL, *type = NULL;
+  g_auto (GStrv) diff_ids = NULL;
+
+  if (!hako_json_member_object (object, "", "rootfs", HAKO_JSON_REQUIRED, &rootfs, &rootfs_path, error)
+      || !hako_json_member_string (rootfs, rootfs_path, "type", HAKO_JSON_REQUIRED, &type, error)
+      || !hako_json_member_strv (rootfs, rootfs_path, "diff_ids", HAKO_JSON_REQUIRED, &diff_ids, error))
+    return FALSE;
+  if (!g_str_equal (type, "layers"))
+    return hako_json_invalid (error, "rootfs.type", _("\"%s\" is not supported (\"layers\" is)"), type);
+  if (g_strv_length (diff_ids) != n_layers)
+    return hako_json_invalid (error, "rootfs.diff_ids", _("%u diff_ids for the manifest's %u layers: the image is corrupt, copy it again"),
+                              g_strv_length (diff_ids), n_layers);
+  for (guint i = 0; i < n_layers; i++)
+    {
+      g_autofree char *path = hako_json_path_index ("rootfs.diff_ids", i);
+      if (!check_digest (diff_ids[i], path, error))
+        return FALSE;
+    }
+  *out = g_steal_pointer (&diff_ids);
+  return TRUE;
+}
+
+static gboolean
+parse_config (const char *data, gsize length, guint n_layers, HakoImageConfig *out, GError **error)
 {
   g_autoptr (JsonNode) root = NULL;
   JsonObject *object, *config = NULL;
@@ -339,7 +367,8 @@ parse_config (const char *data, gsize length, HakoImageConfig *out, GError **err
 
   if (!hako_json_parse_document (data, length, "config", &root, error)
       || !hako_json_node_object (root, "", &object, error)
-      || !hako_json_member_string (object, "", "os", HAKO_JSON_OPTIONAL, &os, error))
+      || !hako_json_member_string (object, "", "os", HAKO_JSON_OPTIONAL, &os, error)
+      || !parse_rootfs (object, n_layers, &out->diff_ids, error))
     return FALSE;
   if (os && !g_str_equal (os, "linux"))
     return hako_json_invalid (error, "os", _("\"%s\": hako runs linux images only"), os);
@@ -357,10 +386,10 @@ parse_config (const char *data, gsize length, HakoImageConfig *out, GError **err
 }
 
 gboolean
-hako_image_parse_config (const char *data, gsize length, const char *document,
+hako_image_parse_config (const char *data, gsize length, const char *document, guint n_layers,
                          HakoImageConfig *out, GError **error)
 {
-  return prefixed (parse_config (data, length, out, error), document, error);
+  return prefixed (parse_config (data, length, n_layers, out, error), document, error);
 }
 
 /* ---- the layout on disk ---- */
@@ -564,7 +593,7 @@ hako_image_open (const char *spec, GError **error)
   g_free (name);
   name = g_strdup_printf ("config %s", image->config_blob.digest);
   if (!hako_image_parse_config (g_bytes_get_data (config, NULL), g_bytes_get_size (config), name,
-                                &image->config, error))
+                                image->layers->len, &image->config, error))
     return NULL;
   return g_steal_pointer (&image);
 }

@@ -22,12 +22,14 @@ typedef enum
   HAKO_LAYER_ZSTD,
 } HakoLayerCompression;
 
-/* What a container takes from the image's config (config.config). */
+/* What a container takes from the image's config (config.config), and
+ * the layers' diff_ids (rootfs). */
 typedef struct
 {
   char **entrypoint, **cmd, **env; /* NULL when absent */
   char *working_dir, *user;        /* NULL when absent or empty */
   GHashTable *labels;              /* NULL when absent */
+  char **diff_ids;                 /* rootfs.diff_ids: the sha256 of each layer's uncompressed tar */
 } HakoImageConfig;
 
 typedef struct
@@ -58,8 +60,9 @@ gboolean hako_image_is_index (const HakoImageDescriptor *descriptor);
 gboolean hako_image_parse_manifest (const char *data, gsize length, const char *document,
                                     HakoImageDescriptor *config, GPtrArray **layers,
                                     GError **error);
+/* N_LAYERS: how many the manifest has, as many as rootfs.diff_ids must list. */
 gboolean hako_image_parse_config (const char *data, gsize length, const char *document,
-                                  HakoImageConfig *out, GError **error);
+                                  guint n_layers, HakoImageConfig *out, GError **error);
 /* The compression a layer media type names; FALSE for an unknown type. */
 gboolean hako_image_layer_compression (const char *media_type, HakoLayerCompression *out);
 

@@ -10,8 +10,9 @@
 #include "error.h"
 #include "fd-util.h"
 #include "i18n.h"
+#include "layer-owners.h"
 #include "layer-store.h"
-#include "layer-unpack.h"
+#include "log.h"
 #include "userns.h"
 
 #define DIGEST_PREFIX "sha256:"
@@ -22,6 +23,7 @@ struct HakoLayerStore
 {
   char *path;
   int lock_fd;
+  HakoLayerUnpacker *unpacker; /* made by the first unpack */
 };
 
 static char *
@@ -43,6 +45,7 @@ hako_layer_store_close (HakoLayerStore *store)
     return;
   if (store->lock_fd >= 0)
     close (store->lock_fd);
+  hako_layer_unpacker_free (store->unpacker);
   g_free (store->path);
   g_free (store);
 }
@@ -77,7 +80,11 @@ hako_layer_store_open (GError **error)
     }
   /* Under the lock nobody is unpacking: what is in tmp/ a killed runtime left. */
   tmp = sub_path (store, "tmp", NULL);
-  hako_remove_tree (tmp);
+  if (!hako_userns_remove_tree (tmp, error))
+    {
+      g_prefix_error (error, _("cannot empty the layer store's %s: "), tmp);
+      return NULL;
+    }
   if (mkdir (tmp, 0700) < 0)
     {
       hako_error_set_errno (error, errno, _("cannot create %s"), tmp);
@@ -92,23 +99,28 @@ digest_hex (const char *digest)
   return digest + strlen (DIGEST_PREFIX);
 }
 
+/* A half-unpacked layer goes, with whatever subordinate ids it holds. */
+static void
+remove_temp (const char *temp)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!hako_userns_remove_tree (temp, &error))
+    hako_log_warning (_("cannot remove the unfinished layer %s: %s"), temp, error->message);
+}
+
 char *
-hako_layer_store_ensure (HakoLayerStore *store, const HakoImage *image,
-                         const HakoImageDescriptor *layer, GError **error)
+hako_layer_store_ensure (HakoLayerStore *store, const HakoImage *image, const HakoImageDescriptor *layer,
+                         const char *diff_id, GError **error)
 {
   g_autofree char *final = sub_path (store, "sha256", digest_hex (layer->digest));
   g_autofree char *temp = NULL;
   hako_autofd int blob_fd = -1, dir_fd = -1;
-  HakoLayerCompression compression;
 
   if (g_file_test (final, G_FILE_TEST_IS_DIR))
     return g_steal_pointer (&final);
-  if (!hako_image_layer_compression (layer->media_type, &compression))
-    {
-      g_set_error (error, HAKO_ERROR, HAKO_ERROR_CONFIG, _("layer %s: unknown media type \"%s\""),
-                   layer->digest, layer->media_type);
-      return NULL;
-    }
+  if (store->unpacker == NULL && (store->unpacker = hako_layer_unpacker_new (error)) == NULL)
+    return NULL;
   temp = g_build_filename (store->path, "tmp", "layer-XXXXXX", NULL);
   if ((blob_fd = hako_image_open_blob (image, layer, error)) < 0)
     return NULL;
@@ -119,15 +131,15 @@ hako_layer_store_ensure (HakoLayerStore *store, const HakoImage *image,
       hako_error_set_errno (error, errno, _("cannot create %s"), temp);
       return NULL;
     }
-  if (!hako_layer_unpack (blob_fd, compression, dir_fd, layer->digest, error))
+  if (!hako_layer_unpacker_run (store->unpacker, layer, diff_id, blob_fd, dir_fd, error))
     {
-      hako_remove_tree (temp);
+      remove_temp (temp);
       return NULL;
     }
   if (rename (temp, final) < 0)
     {
       hako_error_set_errno (error, errno, _("cannot move layer %s into %s"), layer->digest, final);
-      hako_remove_tree (temp);
+      remove_temp (temp);
       return NULL;
     }
   return g_steal_pointer (&final);
@@ -261,15 +273,21 @@ hako_layer_store_list (HakoLayerStore *store, GError **error)
   return list_layers (store, FALSE, error);
 }
 
-static void
-remove_layer (HakoLayerStore *store, const HakoLayerInfo *info)
+static gboolean
+remove_layer (HakoLayerStore *store, const HakoLayerInfo *info, GError **error)
 {
   g_autofree char *path = sub_path (store, "sha256", digest_hex (info->digest));
   g_autofree char *temp = g_build_filename (store->path, "tmp", digest_hex (info->digest), NULL);
 
   /* Out of sha256/ at once, so that no half-removed layer is ever used. */
-  if (rename (path, temp) == 0)
-    hako_remove_tree (temp);
+  if (rename (path, temp) < 0)
+    return hako_error_set_errno (error, errno, _("cannot remove layer %s"), info->digest);
+  if (!hako_userns_remove_tree (temp, error))
+    {
+      g_prefix_error (error, _("cannot remove layer %s: "), info->digest);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 gboolean
@@ -308,8 +326,7 @@ hako_layer_store_remove (HakoLayerStore *store, const char *digest, GError **err
                    match->digest, match->users);
       return FALSE;
     }
-  remove_layer (store, match);
-  return TRUE;
+  return remove_layer (store, match, error);
 }
 
 gboolean
@@ -323,11 +340,11 @@ hako_layer_store_prune (HakoLayerStore *store, guint *removed, GError **error)
   for (guint i = 0; i < layers->len; i++)
     {
       HakoLayerInfo *info = layers->pdata[i];
-      if (info->users == 0)
-        {
-          remove_layer (store, info);
-          (*removed)++;
-        }
+      if (info->users > 0)
+        continue;
+      if (!remove_layer (store, info, error))
+        return FALSE;
+      (*removed)++;
     }
   return TRUE;
 }

@@ -8,6 +8,10 @@
  *   STORE/lock          held (flock) from unpacking to recording the user,
  *                       and while removing: nothing removes a layer in use
  *
+ * Rootless, the files of a layer belong to the caller's subordinate ids
+ * (layer-owners.h): removing them (rmi, prune, tmp/) goes through
+ * hako_userns_remove_tree.
+ *
  * STORE is $XDG_DATA_HOME/hako/layers rootless, /var/lib/hako/layers as
  * real root. A container's state directory links to its users file, so
  * removing the state (delete, or a failed create) releases its layers; a
@@ -35,9 +39,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (HakoLayerStore, hako_layer_store_close)
 
 const char *hako_layer_store_get_path (const HakoLayerStore *store);
 
-/* The directory of IMAGE's LAYER, unpacked first if it is not in the store. */
+/* The directory of IMAGE's LAYER, unpacked first if it is not in the
+ * store (its uncompressed tar checked against DIFF_ID; owners: see
+ * layer-owners.h). */
 char *hako_layer_store_ensure (HakoLayerStore *store, const HakoImage *image,
-                               const HakoImageDescriptor *layer, GError **error);
+                               const HakoImageDescriptor *layer, const char *diff_id, GError **error);
 /* Records that the container of STATE_DIR uses DIGESTS. */
 gboolean hako_layer_store_pin (HakoLayerStore *store, const char *state_dir,
                                const char *const *digests, GError **error);

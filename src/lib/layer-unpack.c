@@ -15,14 +15,12 @@
 #include "fd-util.h"
 #include "i18n.h"
 #include "layer-unpack.h"
-#include "log.h"
-#include "userns.h"
 
 typedef struct
 {
   int root_fd;
   const char *name;    /* the layer, for messages */
-  gboolean keep_owner; /* real root: chown as the tar says */
+  HakoLayerUnpackFlags flags;
   guint skipped_nodes;
   GArray *dirs;        /* DirMeta, applied last: a read-only directory still gets its entries */
 } Unpack;
@@ -31,8 +29,7 @@ typedef struct
 {
   char *path;
   mode_t mode;
-  uid_t uid;
-  gid_t gid;
+  gint64 uid, gid; /* as the tar says */
   struct timespec mtime;
 } DirMeta;
 
@@ -70,6 +67,29 @@ entry_errno (const Unpack *u, const char *entry, int saved_errno, GError **error
   if (saved_errno == EXDEV || saved_errno == ELOOP)
     return entry_error (u, entry, error, _("its path leads out of the layer through a symlink"));
   return entry_error (u, entry, error, "%s", g_strerror (saved_errno));
+}
+
+/* PATH's owner as the tar says (UID, GID), when owners are kept: through
+ * BASE under FD as fchownat takes them. An id the user namespace does
+ * not map is the caller's lack of subordinate ids, not the image's fault:
+ * refused, as Podman does ("potentially insufficient UIDs or GIDs"), rather
+ * than shown as the overflow id, which would quietly give the file to
+ * nobody (and a setuid program to the wrong user). */
+static gboolean
+set_owner (const Unpack *u, const char *path, int fd, const char *base, int flags, gint64 uid, gint64 gid,
+           GError **error)
+{
+  /* (uid_t) -1 would leave the owner as it is. */
+  gboolean ids = uid >= 0 && uid < G_MAXUINT32 && gid >= 0 && gid < G_MAXUINT32;
+
+  if (!(u->flags & HAKO_LAYER_UNPACK_OWNERS) || (ids && fchownat (fd, base, (uid_t) uid, (gid_t) gid, flags) == 0))
+    return TRUE;
+  if (ids && errno != EINVAL)
+    return entry_errno (u, path, errno, error);
+  g_set_error (error, HAKO_ERROR, HAKO_ERROR_CONFIG,
+               _("layer %s: entry \"%s\" belongs to %lld:%lld, which the user namespace the layers are unpacked in does not map (potentially insufficient UIDs or GIDs: it has the caller as 0 and the first /etc/subuid and /etc/subgid ranges as 1 and up): give the user ranges of at least %lld ids in /etc/subuid and /etc/subgid"),
+               u->name, path, (long long) uid, (long long) gid, (long long) MAX (uid, gid));
+  return FALSE;
 }
 
 /* ENTRY's path relative to the layer, without "." or empty components;
@@ -212,8 +232,9 @@ make_regular (Unpack *u, struct archive *archive, struct archive_entry *entry, c
   if (ftruncate (fd, la->archive_entry_size (entry)) < 0)
     return entry_errno (u, path, errno, error);
   set_xattrs (fd, entry);
-  if ((u->keep_owner && fchown (fd, la->archive_entry_uid (entry), la->archive_entry_gid (entry)) < 0)
-      || fchmod (fd, la->archive_entry_perm (entry) & 07777) < 0 || futimens (fd, times) < 0)
+  if (!set_owner (u, path, fd, "", AT_EMPTY_PATH, la->archive_entry_uid (entry), la->archive_entry_gid (entry), error))
+    return FALSE;
+  if (fchmod (fd, la->archive_entry_perm (entry) & 07777) < 0 || futimens (fd, times) < 0)
     return entry_errno (u, path, errno, error);
   return TRUE;
 }
@@ -267,9 +288,10 @@ set_link_metadata (const Unpack *u, struct archive_entry *entry, const char *pat
     { .tv_sec = la->archive_entry_mtime (entry), .tv_nsec = la->archive_entry_mtime_nsec (entry) },
   };
 
-  if ((u->keep_owner
-       && fchownat (parent_fd, base, la->archive_entry_uid (entry), la->archive_entry_gid (entry), AT_SYMLINK_NOFOLLOW) < 0)
-      || utimensat (parent_fd, base, times, AT_SYMLINK_NOFOLLOW) < 0)
+  if (!set_owner (u, path, parent_fd, base, AT_SYMLINK_NOFOLLOW, la->archive_entry_uid (entry),
+                  la->archive_entry_gid (entry), error))
+    return FALSE;
+  if (utimensat (parent_fd, base, times, AT_SYMLINK_NOFOLLOW) < 0)
     return entry_errno (u, path, errno, error);
   return TRUE;
 }
@@ -289,7 +311,7 @@ make_node (Unpack *u, struct archive_entry *entry, const char *path, int parent_
   else if (type == AE_IFCHR || type == AE_IFBLK)
     {
       /* mknod needs CAP_MKNOD in the initial user namespace. */
-      if (!u->keep_owner)
+      if (!(u->flags & HAKO_LAYER_UNPACK_DEVICES))
         {
           u->skipped_nodes++;
           return TRUE;
@@ -348,68 +370,143 @@ finish_dirs (Unpack *u, GError **error)
       const struct timespec times[2] = { { .tv_nsec = UTIME_OMIT }, meta->mtime };
       hako_autofd int fd = open_beneath (u, meta->path, O_RDONLY | O_DIRECTORY, RESOLVE_NO_SYMLINKS);
 
-      if (fd < 0 || (u->keep_owner && fchown (fd, meta->uid, meta->gid) < 0)
-          || fchmod (fd, meta->mode) < 0 || futimens (fd, times) < 0)
+      if (fd < 0)
+        return entry_errno (u, meta->path, errno, error);
+      /* The layer's root keeps the store's owner (layer-unpack.h). */
+      if (*meta->path && !set_owner (u, meta->path, fd, "", AT_EMPTY_PATH, meta->uid, meta->gid, error))
+        return FALSE;
+      if (fchmod (fd, meta->mode) < 0 || futimens (fd, times) < 0)
         return entry_errno (u, meta->path, errno, error);
     }
   return TRUE;
 }
 
+/* The blob decompressed, read by the tar reader through read_stream,
+ * which digests every byte on the way: the diff_id is of exactly what
+ * was unpacked. */
+typedef struct
+{
+  struct archive *raw; /* the blob through its filter, as one "raw" entry */
+  GChecksum *sum;
+} Stream;
+
+static la_ssize_t
+read_stream (struct archive *tar, void *data, const void **buffer)
+{
+  Stream *stream = data;
+  size_t size = 0;
+  la_int64_t offset;
+  int r;
+
+  do
+    r = la->archive_read_data_block (stream->raw, buffer, &size, &offset);
+  while (r == ARCHIVE_OK && size == 0);
+  if (r == ARCHIVE_EOF)
+    return 0;
+  if (r != ARCHIVE_OK)
+    {
+      la->archive_set_error (tar, EIO, "%s", la->archive_error_string (stream->raw));
+      return -1;
+    }
+  g_checksum_update (stream->sum, *buffer, size);
+  return size;
+}
+
 static gboolean
-open_archive (struct archive *archive, int blob_fd, HakoLayerCompression compression,
+open_archive (struct archive *tar, Stream *stream, int blob_fd, HakoLayerCompression compression,
               const char *name, GError **error)
 {
+  struct archive_entry *entry;
   int r = ARCHIVE_OK;
 
   if (compression == HAKO_LAYER_GZIP)
-    r = la->archive_read_support_filter_gzip (archive);
+    r = la->archive_read_support_filter_gzip (stream->raw);
   else if (compression == HAKO_LAYER_ZSTD)
-    r = la->archive_read_support_filter_zstd (archive);
+    r = la->archive_read_support_filter_zstd (stream->raw);
   if (r != ARCHIVE_OK)
     {
       g_set_error (error, HAKO_ERROR, HAKO_ERROR_UNSUPPORTED,
                    _("layer %s: this build of libarchive cannot decompress it: %s"), name,
-                   la->archive_error_string (archive));
+                   la->archive_error_string (stream->raw));
       return FALSE;
     }
-  if (la->archive_read_support_format_tar (archive) != ARCHIVE_OK
-      || la->archive_read_open_fd (archive, blob_fd, 65536) != ARCHIVE_OK)
+  if (la->archive_read_support_format_raw (stream->raw) != ARCHIVE_OK
+      || la->archive_read_open_fd (stream->raw, blob_fd, 65536) != ARCHIVE_OK
+      || la->archive_read_next_header (stream->raw, &entry) != ARCHIVE_OK)
     {
       g_set_error (error, HAKO_ERROR, HAKO_ERROR_CONFIG, _("layer %s is not a tar archive of its media type: %s"),
-                   name, la->archive_error_string (archive));
+                   name, la->archive_error_string (stream->raw));
+      return FALSE;
+    }
+  if (la->archive_read_support_format_tar (tar) != ARCHIVE_OK
+      || la->archive_read_open (tar, stream, NULL, read_stream, NULL) != ARCHIVE_OK)
+    {
+      g_set_error (error, HAKO_ERROR, HAKO_ERROR_CONFIG, _("layer %s is not a tar archive of its media type: %s"),
+                   name, la->archive_error_string (tar));
       return FALSE;
     }
   return TRUE;
 }
 
+/* The rest of the stream (the tar's padding after its end) digested, and
+ * the digest compared with DIFF_ID. */
+static gboolean
+check_diff_id (struct archive *tar, Stream *stream, const char *name, const char *diff_id,
+               GError **error)
+{
+  const void *buffer;
+  la_ssize_t n;
+  g_autofree char *actual = NULL;
+
+  while ((n = read_stream (tar, stream, &buffer)) > 0)
+    ;
+  if (n < 0)
+    {
+      g_set_error (error, HAKO_ERROR, HAKO_ERROR_CONFIG, _("layer %s is not a valid tar archive: %s"), name,
+                   la->archive_error_string (tar));
+      return FALSE;
+    }
+  actual = g_strconcat ("sha256:", g_checksum_get_string (stream->sum), NULL);
+  if (g_str_equal (actual, diff_id))
+    return TRUE;
+  g_set_error (error, HAKO_ERROR, HAKO_ERROR_CONFIG,
+               _("layer %s: its uncompressed content has the digest %s, but the image's config gives %s as its diff_id (rootfs.diff_ids): the image is corrupt, copy it again"),
+               name, actual, diff_id);
+  return FALSE;
+}
+
 gboolean
 hako_layer_unpack (int blob_fd, HakoLayerCompression compression, int dir_fd, const char *name,
-                   GError **error)
+                   const char *diff_id, HakoLayerUnpackFlags flags, guint *skipped_nodes, GError **error)
 {
-  struct archive *archive;
+  struct archive *tar;
   g_autoptr (GArray) dirs = g_array_new (FALSE, FALSE, sizeof (DirMeta));
-  Unpack u = { .root_fd = dir_fd, .name = name, .keep_owner = hako_userns_is_host_root (), .dirs = dirs };
+  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  Unpack u = { .root_fd = dir_fd, .name = name, .flags = flags, .dirs = dirs };
+  Stream stream = { .sum = sum };
   struct archive_entry *entry;
   gboolean ok;
   int r = ARCHIVE_OK;
 
+  *skipped_nodes = 0;
   if ((la = hako_archive_api (error)) == NULL)
     return FALSE;
-  archive = la->archive_read_new ();
+  tar = la->archive_read_new ();
+  stream.raw = la->archive_read_new ();
   g_array_set_clear_func (dirs, dir_meta_clear);
-  ok = open_archive (archive, blob_fd, compression, name, error);
-  while (ok && (r = la->archive_read_next_header (archive, &entry)) == ARCHIVE_OK)
-    ok = unpack_entry (&u, archive, entry, error);
+  ok = open_archive (tar, &stream, blob_fd, compression, name, error);
+  while (ok && (r = la->archive_read_next_header (tar, &entry)) == ARCHIVE_OK)
+    ok = unpack_entry (&u, tar, entry, error);
   if (ok && r != ARCHIVE_EOF)
     {
       g_set_error (error, HAKO_ERROR, HAKO_ERROR_CONFIG, _("layer %s is not a valid tar archive: %s"), name,
-                   la->archive_error_string (archive));
+                   la->archive_error_string (tar));
       ok = FALSE;
     }
-  la->archive_read_free (archive);
+  ok = ok && check_diff_id (tar, &stream, name, diff_id, error);
+  la->archive_read_free (tar);
+  la->archive_read_free (stream.raw);
   ok = ok && finish_dirs (&u, error);
-  if (ok && u.skipped_nodes > 0)
-    hako_log_warning (_("layer %s: %u device nodes skipped: an unprivileged user cannot create them (the container's /dev comes from the config)"),
-                      name, u.skipped_nodes);
+  *skipped_nodes = u.skipped_nodes;
   return ok;
 }

@@ -397,30 +397,15 @@ hako_overlay_describe_error (const HakoOverlay *overlay, const HakoChildError *e
                           overlay->rootfs, overlay->storage, why);
 }
 
-/* Rootless, what the container's users other than its root wrote to the
- * upper dir belongs to subordinate ids, which the caller cannot remove:
- * root of a user namespace of those ids can. */
-static void
-remove_subordinate_files (const char *storage)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree char *rm = g_find_program_in_path ("rm");
-  const char *argv[] = { rm, "-rf", "--one-file-system", "--", storage, NULL };
-
-  if (rm == NULL || !hako_userns_run_as_subordinate_root (argv, &error))
-    hako_log_warning (_("cannot remove the overlay's storage %s: %s"), storage,
-                      error ? error->message : _("no rm in PATH"));
-}
-
 void
 hako_overlay_remove_storage (const char *state_dir)
 {
   g_autofree char *link = g_build_filename (state_dir, STORAGE_LINK, NULL);
   g_autofree char *storage = g_file_read_link (link, NULL);
+  g_autoptr (GError) error = NULL;
 
-  if (storage == NULL)
-    return;
-  hako_remove_tree (storage);
-  if (g_file_test (storage, G_FILE_TEST_EXISTS) && !hako_userns_is_host_root ())
-    remove_subordinate_files (storage);
+  /* Rootless, what the container's users other than its root wrote to the
+   * upper dir belongs to subordinate ids: the helper copes with them. */
+  if (storage && !hako_userns_remove_tree (storage, &error))
+    hako_log_warning (_("cannot remove the overlay's storage %s: %s"), storage, error->message);
 }

@@ -7,6 +7,7 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -383,35 +384,56 @@ hako_userns_open_mapped (const HakoIdMappings *uids, const HakoIdMappings *gids,
   return fd;
 }
 
-gboolean
-hako_userns_run_as_subordinate_root (const char *const *argv, GError **error)
+int
+hako_userns_open_subordinate (char **notice, GError **error)
 {
   g_auto (HakoUsernsMappings) mappings = { 0 };
   struct passwd *pw = getpwuid (geteuid ());
-  char *const envp[] = { NULL };
-  hako_autofd int userns_fd = -1;
+
+  *notice = NULL;
+  if (!hako_userns_default_mappings (FALSE, geteuid (), getegid (), pw ? pw->pw_name : NULL, "/etc/subuid",
+                                     "/etc/subgid", &mappings, error))
+    return -1;
+  if (mappings.notice)
+    {
+      *notice = g_steal_pointer (&mappings.notice);
+      return -1;
+    }
+  return hako_userns_open_mapped (&mappings.uids, &mappings.gids, error);
+}
+
+/* The child of hako_userns_run_in: async-signal-safe only. */
+static G_GNUC_NORETURN void
+exec_in (int userns_fd, const char *const *argv, const int *fds, guint n_fds)
+{
+  int high[HAKO_USERNS_RUN_MAX_FDS];
+
+  /* The owner of a user namespace may join it, with every capability
+   * there; exec keeps them for uid 0. */
+  if (setns (userns_fd, CLONE_NEWUSER) < 0)
+    _exit (127);
+  /* Out of the way of 3.. first, then into place. */
+  for (guint i = 0; i < n_fds; i++)
+    if ((high[i] = fcntl (fds[i], F_DUPFD_CLOEXEC, 3 + HAKO_USERNS_RUN_MAX_FDS)) < 0)
+      _exit (127);
+  for (guint i = 0; i < n_fds; i++)
+    if (dup2 (high[i], 3 + i) < 0)
+      _exit (127);
+  hako_fd_mark_cloexec_from (3 + n_fds);
+  execve (argv[0], (char *const *) argv, environ);
+  _exit (127);
+}
+
+gboolean
+hako_userns_run_in (int userns_fd, const char *const *argv, const int *fds, guint n_fds, GError **error)
+{
   pid_t pid;
   int status;
 
-  if (!hako_userns_default_mappings (FALSE, geteuid (), getegid (), pw ? pw->pw_name : NULL, "/etc/subuid",
-                                     "/etc/subgid", &mappings, error))
-    return FALSE;
-  if (mappings.notice)
-    {
-      g_set_error_literal (error, HAKO_ERROR, HAKO_ERROR_NOT_FOUND, mappings.notice);
-      return FALSE;
-    }
-  if ((userns_fd = hako_userns_open_mapped (&mappings.uids, &mappings.gids, error)) < 0)
-    return FALSE;
+  g_return_val_if_fail (n_fds <= HAKO_USERNS_RUN_MAX_FDS, FALSE);
   pid = fork ();
   if (pid == 0)
-    {
-      /* The owner of a user namespace may join it, with every capability
-       * there; exec keeps them for uid 0. */
-      if (setns (userns_fd, CLONE_NEWUSER) == 0)
-        execve (argv[0], (char *const *) argv, envp);
-      _exit (127);
-    }
+    exec_in (userns_fd, argv, fds, n_fds);
   if (pid < 0)
     return hako_error_set_errno (error, errno, "fork");
   while (waitpid (pid, &status, 0) < 0)
@@ -424,4 +446,49 @@ hako_userns_run_as_subordinate_root (const char *const *argv, GError **error)
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+hako_userns_run_as_subordinate_root (const char *const *argv, GError **error)
+{
+  g_autofree char *notice = NULL;
+  hako_autofd int userns_fd = hako_userns_open_subordinate (&notice, error);
+
+  if (notice)
+    {
+      g_set_error_literal (error, HAKO_ERROR, HAKO_ERROR_NOT_FOUND, notice);
+      return FALSE;
+    }
+  return userns_fd >= 0 && hako_userns_run_in (userns_fd, argv, NULL, 0, error);
+}
+
+gboolean
+hako_userns_remove_tree (const char *path, GError **error)
+{
+  g_autofree char *rm = NULL;
+  struct stat st;
+
+  hako_remove_tree (path);
+  if (lstat (path, &st) < 0)
+    return TRUE;
+  /* Rootless, what belongs to subordinate ids (a container's users' files
+   * in an upper dir, an image's files in the layer store) is not the
+   * caller's to remove: root of a user namespace of those ids can. */
+  if (!hako_userns_is_host_root ())
+    {
+      const char *argv[] = { NULL, "-rf", "--one-file-system", "--", path, NULL };
+
+      if ((rm = g_find_program_in_path ("rm")) == NULL)
+        {
+          g_set_error_literal (error, HAKO_ERROR, HAKO_ERROR_NOT_FOUND, _("no rm in PATH"));
+          return FALSE;
+        }
+      argv[0] = rm;
+      if (!hako_userns_run_as_subordinate_root (argv, error))
+        return FALSE;
+      if (lstat (path, &st) < 0)
+        return TRUE;
+    }
+  g_set_error (error, HAKO_ERROR, HAKO_ERROR_FAILED, _("%s could not be removed entirely"), path);
+  return FALSE;
 }

@@ -68,8 +68,26 @@ gboolean hako_userns_write_maps (pid_t pid, const HakoIdMappings *uids, const Ha
  * alone keeps it alive (the child that made it is gone), or -1. */
 int hako_userns_open_mapped (const HakoIdMappings *uids, const HakoIdMappings *gids, GError **error);
 
-/* Runs ARGV (ARGV[0] an absolute path) to its end as root of a user
- * namespace where 0 is the caller and 1..N its subordinate ids, for what
- * the caller cannot do as itself to files of those ids (remove them).
- * FALSE when the caller has no subordinate ids or ARGV fails. */
+/* A new user namespace of hako's default rootless mapping (0 -> the
+ * caller, 1..N -> its first /etc/subuid and /etc/subgid ranges), as an
+ * fd; -1 with ERROR, or -1 with *NOTICE (what to add to /etc/subuid) when
+ * the caller has no ranges. */
+int hako_userns_open_subordinate (char **notice, GError **error);
+
+#define HAKO_USERNS_RUN_MAX_FDS 4
+/* Runs ARGV (ARGV[0] an absolute path, the environment the caller's) to
+ * its end as root of USERNS_FD, a user namespace the caller owns, with
+ * FDS as its fds 3, 4, ... FALSE when it cannot start or fails. */
+gboolean hako_userns_run_in (int userns_fd, const char *const *argv, const int *fds, guint n_fds,
+                             GError **error);
+
+/* Runs ARGV to its end as root of a new user namespace where 0 is the
+ * caller and 1..N its subordinate ids, for what the caller cannot do as
+ * itself to files of those ids (remove them). FALSE when the caller has
+ * no subordinate ids or ARGV fails. */
 gboolean hako_userns_run_as_subordinate_root (const char *const *argv, GError **error);
+
+/* Removes PATH and everything below it (hako_remove_tree), rootless also
+ * what belongs to the caller's subordinate ids; FALSE when something of
+ * it stays. */
+gboolean hako_userns_remove_tree (const char *path, GError **error);

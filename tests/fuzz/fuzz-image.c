@@ -24,7 +24,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     g_assert_true (g_error_matches (index_error, HAKO_ERROR, HAKO_ERROR_CONFIG));
   if (!hako_image_parse_manifest (text, size, "manifest", &config_blob, &layers, &manifest_error))
     g_assert_true (g_error_matches (manifest_error, HAKO_ERROR, HAKO_ERROR_CONFIG));
-  if (!hako_image_parse_config (text, size, "config", &config, &config_error))
+  /* As many layers as the seed config has diff_ids. */
+  if (!hako_image_parse_config (text, size, "config", 4, &config, &config_error))
     g_assert_true (g_error_matches (config_error, HAKO_ERROR, HAKO_ERROR_CONFIG));
   return 0;
 }

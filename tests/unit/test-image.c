@@ -112,29 +112,63 @@ test_manifest (void)
   assert_manifest_error ("{\"schemaVersion\": 2, " CONFIG_DESC "}", "layers");
 }
 
+#define ROOTFS "\"rootfs\": {\"type\": \"layers\", \"diff_ids\": [\"" D1 "\"]}"
+
+static void
+assert_config_error (const char *json, guint n_layers, const char *expected)
+{
+  g_autoptr (GError) error = NULL;
+  g_auto (HakoImageConfig) config = { 0 };
+
+  g_assert_false (hako_image_parse_config (json, strlen (json), "config", n_layers, &config, &error));
+  g_assert_error (error, HAKO_ERROR, HAKO_ERROR_CONFIG);
+  if (strstr (error->message, expected) == NULL)
+    g_error ("\"%s\" lacks \"%s\"", error->message, expected);
+}
+
 static void
 test_config (void)
 {
   static const char json[] = "{\"os\": \"linux\", \"config\": {\"Entrypoint\": [\"/bin/sh\", \"-c\"], \"Cmd\": null,"
-    " \"Env\": [\"A=1\"], \"WorkingDir\": \"/srv\", \"User\": \"\", \"Labels\": {\"x\": \"y\"}}}";
+    " \"Env\": [\"A=1\"], \"WorkingDir\": \"/srv\", \"User\": \"\", \"Labels\": {\"x\": \"y\"}}, " ROOTFS "}";
+  static const char bare[] = "{" ROOTFS "}";
   g_auto (HakoImageConfig) config = { 0 };
   g_auto (HakoImageConfig) empty = { 0 };
-  g_autoptr (GError) error = NULL;
 
-  g_assert_true (hako_image_parse_config (json, strlen (json), "config", &config, NULL));
+  g_assert_true (hako_image_parse_config (json, strlen (json), "config", 1, &config, NULL));
   g_assert_cmpstr (config.entrypoint[1], ==, "-c");
   g_assert_null (config.cmd);
   g_assert_null (config.user);
   g_assert_cmpstr (config.working_dir, ==, "/srv");
   g_assert_cmpstr (config.env[0], ==, "A=1");
   g_assert_cmpstr (g_hash_table_lookup (config.labels, "x"), ==, "y");
-  g_assert_true (hako_image_parse_config ("{}", 2, "config", &empty, NULL));
+  g_assert_true (hako_image_parse_config (bare, strlen (bare), "config", 1, &empty, NULL));
   g_assert_null (empty.entrypoint);
-  g_assert_false (hako_image_parse_config ("{\"os\": \"windows\"}", 17, "config", &empty, &error));
-  g_assert_nonnull (strstr (error->message, "linux images only"));
-  g_clear_error (&error);
-  g_assert_false (hako_image_parse_config ("{\"config\": {\"Cmd\": \"sh\"}}", 25, "config", &empty, &error));
-  g_assert_nonnull (strstr (error->message, "config.Cmd"));
+  assert_config_error ("{\"os\": \"windows\", " ROOTFS "}", 1, "linux images only");
+  assert_config_error ("{\"config\": {\"Cmd\": \"sh\"}, " ROOTFS "}", 1, "config.Cmd");
+}
+
+static void
+test_diff_ids (void)
+{
+  static const char two[] = "{\"rootfs\": {\"type\": \"layers\", \"diff_ids\": [\"" D1 "\", \"" D2 "\"]}}";
+  g_auto (HakoImageConfig) config = { 0 };
+
+  g_assert_true (hako_image_parse_config (two, strlen (two), "config", 2, &config, NULL));
+  g_assert_cmpuint (g_strv_length (config.diff_ids), ==, 2);
+  g_assert_cmpstr (config.diff_ids[1], ==, D2);
+  assert_config_error ("{}", 0, "config: rootfs");
+  assert_config_error ("{\"rootfs\": {\"type\": \"layers\"}}", 0, "rootfs.diff_ids");
+  assert_config_error ("{\"rootfs\": {\"diff_ids\": []}}", 0, "rootfs.type");
+  assert_config_error ("{\"rootfs\": {\"type\": \"tarballs\", \"diff_ids\": []}}", 0,
+                       "rootfs.type: \"tarballs\" is not supported (\"layers\" is)");
+  assert_config_error (two, 3, "rootfs.diff_ids: 2 diff_ids for the manifest's 3 layers");
+  assert_config_error (two, 1, "2 diff_ids for the manifest's 1 layers");
+  assert_config_error ("{\"rootfs\": {\"type\": \"layers\", \"diff_ids\": [\"sha512:00\"]}}", 1,
+                       "rootfs.diff_ids[0]: \"sha512:00\": only sha256 digests are supported");
+  assert_config_error ("{\"rootfs\": {\"type\": \"layers\", \"diff_ids\": [\"" D1 "\", \"sha256:ABC\"]}}", 2,
+                       "rootfs.diff_ids[1]: \"sha256:ABC\" is not a sha256 digest");
+  assert_config_error ("{\"rootfs\": {\"type\": \"layers\", \"diff_ids\": [7]}}", 1, "rootfs.diff_ids");
 }
 
 static void
@@ -211,6 +245,7 @@ main (int argc, char **argv)
   g_test_add_func ("/image/index-platform", test_index_platform);
   g_test_add_func ("/image/manifest", test_manifest);
   g_test_add_func ("/image/config", test_config);
+  g_test_add_func ("/image/diff-ids", test_diff_ids);
   g_test_add_func ("/image/user", test_user);
   return g_test_run ();
 }
