@@ -4,7 +4,7 @@
 # in the zsh completion; the pages render; bash completes a command, an
 # option and a value.
 . "$HAKO_TESTS_SRCDIR/integration/tap.sh"
-plan 12
+plan 13
 : "${HAKO_SRCDIR:?}" "${HAKO_BUILDDIR:?}"
 bash_completion=$HAKO_SRCDIR/data/completion/hako.bash
 zsh_completion=$HAKO_SRCDIR/data/completion/_hako
@@ -15,6 +15,10 @@ options () { LANG=C "$HAKO" "$1" --help | sed -n 's/^  \(-., \)\?--\([a-z0-9-]\+
 page () { if [ -e "$HAKO_BUILDDIR/man/$1" ]; then echo "$HAKO_BUILDDIR/man/$1"; else echo "$HAKO_SRCDIR/man/$1"; fi; }
 
 ok "the commands are listed" test -n "$commands"
+# The internal commands hako starts itself (the network helper, the
+# rootless layer unpacker) have no summary, so they are neither listed nor
+# documented: not for people.
+ok "... but not the internal ones" sh -c "! LANG=C '$HAKO' --help | grep -q -e _net-helper -e _unpack-layer"
 ok "hako(1) names every command" sh -c "for c in $(echo $commands); do grep -q \"^\\*\$c\\*\" '$HAKO_SRCDIR/man/hako.1.scd' || { echo \"no \$c\"; exit 1; }; done"
 missing=
 for c in $commands; do

@@ -5,13 +5,17 @@ image-lib.py tar OUT ENTRY...      a layer tar of ENTRY: NAME=TEXT (a file),
                                    NAME<PATH (the host's file PATH), NAME/ (a
                                    directory), NAME@TARGET (a symlink),
                                    NAME%TARGET (a hardlink), NAME!MAJOR:MINOR
-                                   (a character device)
+                                   (a character device); any of them ending
+                                   in ^UID:GID:MODE (octal) for its owner
+                                   and mode
 image-lib.py layout DIR CASE OUTSIDE
                                    a one-layer layout, hostile as CASE says
                                    (OUTSIDE: a directory nothing may reach),
                                    or one whose Cmd prints its /etc/hello
                                    (CASE plain, gzip, zstd, device: with a
-                                   character device dev/null2)
+                                   character device dev/null2); its config's
+                                   diff_ids are right unless CASE is
+                                   wrong-diff-id
 """
 import gzip
 import hashlib
@@ -30,6 +34,9 @@ def make_tar(entries):
     with tarfile.open(fileobj=out, mode="w", format=tarfile.PAX_FORMAT) as tar:
         for entry in entries:
             data = None
+            owner = None
+            if "^" in entry:
+                entry, owner = entry.rsplit("^", 1)
             if "<" in entry:
                 name, path = entry.split("<", 1)
                 info = tarfile.TarInfo(name)
@@ -57,6 +64,9 @@ def make_tar(entries):
             else:
                 info = tarfile.TarInfo(entry.rstrip("/"))
                 info.type, info.mode = tarfile.DIRTYPE, 0o755
+            if owner:
+                uid, gid, mode = owner.split(":")
+                info.uid, info.gid, info.mode = int(uid), int(gid), int(mode, 8)
             tar.addfile(info, io.BytesIO(data) if data is not None else None)
     return out.getvalue()
 
@@ -73,13 +83,16 @@ def descriptor(layout, media_type, data):
     return dict(add_blob(layout, data), mediaType=media_type)
 
 
-def write_layout(layout, layer, layer_type, case):
+def write_layout(layout, layer, layer_type, diff_id, case):
     os.makedirs(layout, exist_ok=True)
     with open(os.path.join(layout, "oci-layout"), "w") as f:
         json.dump({"imageLayoutVersion": "1.0.0"}, f)
+    if case == "wrong-diff-id":
+        # A config that lies about the layer, with its own right digest.
+        diff_id = hashlib.sha256(b"another layer").hexdigest()
     config = json.dumps({"os": "linux", "architecture": "amd64",
                          "config": {"Cmd": ["cat", "/etc/hello"]},
-                         "rootfs": {"type": "layers", "diff_ids": []}}).encode()
+                         "rootfs": {"type": "layers", "diff_ids": ["sha256:" + diff_id]}}).encode()
     layer_desc = descriptor(layout, layer_type, layer)
     if case == "wrong-digest":
         # Same size, other bytes: only the digest can tell.
@@ -117,7 +130,12 @@ HOSTILE = {
     "hardlink-out": ["evil@{o}", "stolen%evil/secret"],
     "hardlink-absolute": ["stolen%{o}/secret"],
     "hardlink-dotdot": ["stolen%../secret"],
+    # An owner beyond a rootless caller's 65536 subordinate ids.
+    "owner-out-of-range": ["etc/", "etc/hello=x^70000:0:644"],
 }
+# Files of subordinate ids that a failure leaves half-unpacked, to be removed.
+OWNED = ["home/^0:0:755", "home/app/^1000:1000:555", "home/app/a/^1000:1000:755",
+         "home/app/a/file=x^1000:1000:444"]
 
 
 def main():
@@ -129,9 +147,15 @@ def main():
     runnable = ["bin/", "bin/busybox</bin/busybox", "bin/cat@busybox", "etc/", "etc/hello=hello from " + case]
     if case == "device":
         runnable += ["dev/", "dev/null2!1:3"]
+    if case in ("wrong-diff-id", "truncated"):
+        runnable = OWNED + runnable + ["big=" + "x" * 65536]
     entries = [e.replace("{o}", outside) for e in HOSTILE.get(case, runnable)]
     layer = make_tar(entries)
     layer_type = OCI + "layer.v1.tar"
+    if case == "truncated":
+        # Whole entries first, then the end cut off in the last file's data.
+        layer = layer[:len(layer) - 32768]
+    diff_id = hashlib.sha256(layer).hexdigest()
     if case == "corrupt-gzip":
         layer, layer_type = b"\x1f\x8b\x08\x00garbage" * 64, OCI + "layer.v1.tar+gzip"
     elif case == "not-a-tar":
@@ -143,7 +167,7 @@ def main():
     elif case == "zstd":
         layer = subprocess.run(["zstd", "-q", "-c"], input=layer, stdout=subprocess.PIPE, check=True).stdout
         layer_type = OCI + "layer.v1.tar+zstd"
-    write_layout(layout, layer, layer_type, case)
+    write_layout(layout, layer, layer_type, diff_id, case)
 
 
 if __name__ == "__main__":
