@@ -10,9 +10,9 @@
 # media types, owners beyond the subordinate ids) refused with nothing
 # written outside the store or left in it.
 . "$HAKO_TESTS_SRCDIR/integration/tap.sh"
-plan 75
+plan 76
 if ! command -v umoci >/dev/null || ! command -v fuse-overlayfs >/dev/null || [ ! -x /bin/busybox ]; then
-  for i in $(seq 75); do skip "images" "install umoci, fuse-overlayfs and busybox-static"; done
+  for i in $(seq 76); do skip "images" "install umoci, fuse-overlayfs and busybox-static"; done
   exit 0
 fi
 root="$TEST_TMP/state"
@@ -60,7 +60,8 @@ build_image () {
   $lib tar opaque.tar etc/ etc/opaque/ etc/opaque/.wh..wh..opq= etc/opaque/fresh=fresh || return 1
   umoci_ raw add-layer --image img:latest opaque.tar || return 1
   # Owners other than the caller's: a rootless umoci unpack would lose them.
-  $lib tar owners.tar home/^0:0:755 home/app/^1000:1000:750 home/app/notes=mine^1000:1000:640 \
+  # The layer's own root of 1000 would make the overlay shift ids were it kept.
+  $lib tar owners.tar ./^1000:1000:755 home/^0:0:755 home/app/^1000:1000:750 home/app/notes=mine^1000:1000:640 \
     usr/ usr/local/ usr/local/bin/ usr/local/bin/suid=x^1000:50:6755 etc/ etc/shadow=secret^0:0:600 || return 1
   umoci_ raw add-layer --image img:latest owners.tar || return 1
   umoci_ config --image img:latest --config.entrypoint /bin/sh --config.entrypoint -c \
@@ -84,11 +85,12 @@ ok "... and left nothing behind (state, the record of its layers)" sh -c "[ ! -e
 
 # ---- the files' owners and modes, as the image has them ----
 ok "a container of the image" hk 0 run --network none --image img ${p}o -- \
-  'stat -c "%u:%g %a %n" /home/app /home/app/notes /usr/local/bin/suid /etc/shadow /etc/passwd; touch /home/app/new && stat -c "%u:%g new" /home/app/new'
+  'stat -c "%u:%g %a %n" / /home/app /home/app/notes /usr/local/bin/suid /etc/shadow /etc/passwd; touch /home/app/new && stat -c "%u:%g new" /home/app/new'
 cp "$TEST_TMP/stdout" owners.out
 ok "... sees a directory and a file of 1000:1000 as theirs" sh -c "grep -qx '1000:1000 750 /home/app' owners.out && grep -qx '1000:1000 640 /home/app/notes' owners.out"
 ok "... a setuid and setgid file with its owner and mode" grep -qx '1000:50 6755 /usr/local/bin/suid' owners.out
 ok "... root's files as root's, mode 0600 kept" sh -c "grep -qx '0:0 600 /etc/shadow' owners.out && grep -qx '0:0 644 /etc/passwd' owners.out"
+ok "... and / as root's: a layer's root keeps the store's owner, no id shift" grep -qx '0:0 755 /' owners.out
 ok "... and User app can write its home" grep -qx '1000:1000 new' owners.out
 owners_layer=$(echo $layers | cut -d' ' -f5)
 if [ -n "$rootless" ]; then
