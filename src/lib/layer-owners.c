@@ -1,7 +1,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -63,35 +62,18 @@ unknown_media_type (const HakoImageDescriptor *layer, GError **error)
   return FALSE;
 }
 
-/* What the hidden command reported on REPORT_FD (a memfd at its end),
- * or RUN_ERROR when it said nothing (it did not start, or crashed). */
-static gboolean
-read_report (int report_fd, gboolean ran, GError **run_error, guint *skipped, GError **error)
+/* What the hidden command wrote to REPORT_FD (a memfd, at its end). */
+static char *
+read_report (int report_fd)
 {
-  g_autoptr (GString) report = g_string_new (NULL);
+  GString *report = g_string_new (NULL);
   char buffer[4096];
   ssize_t n;
-  int code;
 
   if (lseek (report_fd, 0, SEEK_SET) == 0)
     while ((n = read (report_fd, buffer, sizeof buffer)) > 0 || (n < 0 && errno == EINTR))
       g_string_append_len (report, buffer, MAX (n, 0));
-  if (ran && report->str[0] == 'S')
-    {
-      *skipped = atoi (report->str + 1);
-      return TRUE;
-    }
-  if (report->str[0] == 'E' && strchr (report->str, ':'))
-    {
-      code = atoi (report->str + 1);
-      g_set_error_literal (error, HAKO_ERROR, code, strchr (report->str, ':') + 1);
-      return FALSE;
-    }
-  if (ran)
-    g_set_error (error, HAKO_ERROR, HAKO_ERROR_FAILED, _("the layer unpacker reported nothing"));
-  else
-    g_propagate_error (error, g_steal_pointer (run_error));
-  return FALSE;
+  return g_string_free (report, FALSE);
 }
 
 static gboolean
@@ -103,12 +85,26 @@ run_helper (HakoLayerUnpacker *unpacker, const HakoImageDescriptor *layer, const
   /* Not a pipe: the runtime reads it after the helper's end, however long its message. */
   hako_autofd int report_fd = memfd_create ("hako-unpack-report", MFD_CLOEXEC);
   g_autoptr (GError) run_error = NULL;
+  g_autofree char *report = NULL;
+  const char *message;
   gboolean ran;
 
   if (report_fd < 0)
     return hako_error_set_errno (error, errno, "memfd_create");
   ran = hako_userns_run_in (unpacker->userns_fd, argv, (const int[]){ blob_fd, dir_fd, report_fd }, 3, &run_error);
-  return read_report (report_fd, ran, &run_error, skipped, error);
+  report = read_report (report_fd);
+  if (ran && report[0] == 'S')
+    {
+      *skipped = atoi (report + 1);
+      return TRUE;
+    }
+  if (report[0] == 'E' && (message = strchr (report, ':')) != NULL)
+    g_set_error_literal (error, HAKO_ERROR, atoi (report + 1), message + 1);
+  else if (!ran)
+    g_propagate_prefixed_error (error, g_steal_pointer (&run_error), _("layer %s: "), layer->digest);
+  else
+    g_set_error (error, HAKO_ERROR, HAKO_ERROR_FAILED, _("layer %s: the unpacker reported nothing"), layer->digest);
+  return FALSE;
 }
 
 gboolean
