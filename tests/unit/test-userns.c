@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "fd-util.h"
 #include "userns.h"
 
 static void
@@ -305,6 +306,80 @@ test_open_mapped_refused (void)
   g_assert_cmpint (waitpid (-1, NULL, WNOHANG), ==, -1);
 }
 
+/* The user namespace of the caller's subordinate ids, or -1 with the test
+ * skipped (root, or a caller without ranges). */
+static int
+open_subordinate_or_skip (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *notice = NULL;
+  int fd;
+
+  if (hako_userns_is_root ())
+    {
+      g_test_skip ("root needs no subordinate ids");
+      return -1;
+    }
+  fd = hako_userns_open_subordinate (&notice, &error);
+  if (notice)
+    g_test_skip (notice);
+  else
+    g_assert_no_error (error);
+  return fd;
+}
+
+/* A program as root of the namespace, with the fds it is given as 3, ...:
+ * what the layer unpacker runs as. */
+static void
+test_run_in (void)
+{
+  const char *argv[] = { "/bin/sh", "-c", "id -u >&3; echo ok >&4", NULL };
+  int userns_fd = open_subordinate_or_skip ();
+  hako_autofd int first = -1, second = -1;
+  g_autofree char *first_text = NULL, *second_text = NULL;
+  g_autofree char *first_path = g_build_filename (g_get_tmp_dir (), "hako-run-in-XXXXXX", NULL);
+  g_autofree char *second_path = g_build_filename (g_get_tmp_dir (), "hako-run-in-XXXXXX", NULL);
+
+  if (userns_fd < 0)
+    return;
+  /* Out of order on purpose: each must land where the program expects it. */
+  second = g_mkstemp (second_path);
+  first = g_mkstemp (first_path);
+  g_assert_true (hako_userns_run_in (userns_fd, argv, (const int[]){ first, second }, 2, NULL));
+  g_assert_true (g_file_get_contents (first_path, &first_text, NULL, NULL));
+  g_assert_true (g_file_get_contents (second_path, &second_text, NULL, NULL));
+  g_assert_cmpstr (first_text, ==, "0\n");
+  g_assert_cmpstr (second_text, ==, "ok\n");
+  g_unlink (first_path);
+  g_unlink (second_path);
+  close (userns_fd);
+}
+
+/* Files of a subordinate id in a read-only directory of another: the
+ * caller alone cannot remove them, the helper does. */
+static void
+test_remove_tree (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("hako-remove-XXXXXX", NULL);
+  g_autofree char *script = g_strdup_printf ("mkdir %s/sub && touch %s/sub/file && chown -R 1:1 %s/sub && chmod 555 %s/sub",
+                                             dir, dir, dir, dir);
+  const char *argv[] = { "/bin/sh", "-c", script, NULL };
+  g_autoptr (GError) error = NULL;
+  int userns_fd = open_subordinate_or_skip ();
+
+  if (userns_fd < 0)
+    {
+      g_assert_true (hako_userns_remove_tree (dir, NULL));
+      return;
+    }
+  g_assert_true (hako_userns_run_in (userns_fd, argv, NULL, 0, NULL));
+  close (userns_fd);
+  g_assert_true (g_file_test (dir, G_FILE_TEST_EXISTS));
+  g_assert_true (hako_userns_remove_tree (dir, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -316,5 +391,7 @@ main (int argc, char **argv)
   g_test_add_func ("/userns/write-refused", test_write_refused);
   g_test_add_func ("/userns/open-mapped", test_open_mapped);
   g_test_add_func ("/userns/open-mapped-refused", test_open_mapped_refused);
+  g_test_add_func ("/userns/run-in", test_run_in);
+  g_test_add_func ("/userns/remove-tree", test_remove_tree);
   return g_test_run ();
 }
