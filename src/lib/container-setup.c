@@ -828,6 +828,16 @@ open_pipes (HakoSetup *setup, int report_pipe[2], int control_pipe[2], GError **
   return TRUE;
 }
 
+/* The detached mounts the setup inherits (idmapped binds and lowerdirs),
+ * closed in the runtime once the setup has them, or will not start. */
+static void
+close_detached_mounts (HakoSetup *setup)
+{
+  hako_mount_plan_close_idmapped (setup->mounts);
+  if (setup->overlay)
+    hako_overlay_close_lowers (setup->overlay);
+}
+
 gboolean
 hako_setup_spawn (HakoSetup *setup, const char *root, HakoState *state, int lock_fd,
                   GError **error)
@@ -847,11 +857,14 @@ hako_setup_spawn (HakoSetup *setup, const char *root, HakoState *state, int lock
       /* Before the fork: the setup inherits them. */
       || !hako_mount_plan_open_idmapped (setup->mounts, setup->namespaces.join_fds[HAKO_NS_USER],
                                          &mappings.uids, &mappings.gids, error))
-    return FALSE;
+    {
+      close_detached_mounts (setup);
+      return FALSE;
+    }
   if ((setup->cgroup && !create_cgroup (setup, root, state, error))
       || !open_pipes (setup, report_pipe, control_pipe, error))
     {
-      hako_mount_plan_close_idmapped (setup->mounts);
+      close_detached_mounts (setup);
       if (setup->cgroup)
         hako_cgroup_destroy (setup->cgroup, NULL);
       return FALSE;
@@ -872,7 +885,7 @@ hako_setup_spawn (HakoSetup *setup, const char *root, HakoState *state, int lock
       close (setup->seccomp_fds[1]);
       setup->seccomp_fds[1] = -1;
     }
-  hako_mount_plan_close_idmapped (setup->mounts);
+  close_detached_mounts (setup);
   if (first_child < 0)
     hako_error_set_errno (error, errno, "fork");
   else if (cloned > 0

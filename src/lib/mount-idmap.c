@@ -70,16 +70,30 @@ userns_for (const HakoMountStep *step, ContainerUserns *container, int *own_fd, 
   return container->made_fd;
 }
 
+int
+hako_mount_idmap_clone (const char *source, gboolean recursive)
+{
+  return (int) syscall (SYS_open_tree, AT_FDCWD, source,
+                        OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0));
+}
+
+int
+hako_mount_idmap_set (int tree_fd, int userns_fd, gboolean recursive)
+{
+  struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (guint64) userns_fd };
+
+  return (int) syscall (SYS_mount_setattr, tree_fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr,
+                        sizeof attr);
+}
+
 /* STEP's source cloned (with its submounts for rbind) and idmapped (its
  * submounts too for ridmap), in step->mount_fd. The cheap clone comes
  * first: it fails as soon as the caller lacks the privilege. */
 static gboolean
 open_step (HakoMountStep *step, ContainerUserns *container, GError **error)
 {
-  unsigned int tree_flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | ((step->flags & MS_REC) ? AT_RECURSIVE : 0);
-  hako_autofd int tree_fd = (int) syscall (SYS_open_tree, AT_FDCWD, step->source, tree_flags);
+  hako_autofd int tree_fd = hako_mount_idmap_clone (step->source, (step->flags & MS_REC) != 0);
   hako_autofd int own_fd = -1;
-  struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP };
   int userns_fd;
 
   if (tree_fd < 0)
@@ -90,9 +104,7 @@ open_step (HakoMountStep *step, ContainerUserns *container, GError **error)
       g_prefix_error (error, "%s: ", step->label);
       return FALSE;
     }
-  attr.userns_fd = (guint64) userns_fd;
-  if (syscall (SYS_mount_setattr, tree_fd, "", AT_EMPTY_PATH | (step->recursive_idmap ? AT_RECURSIVE : 0),
-               &attr, sizeof attr) < 0)
+  if (hako_mount_idmap_set (tree_fd, userns_fd, step->recursive_idmap) < 0)
     return fail_idmap (step, errno, error);
   step->mount_fd = g_steal_fd (&tree_fd);
   hako_log_debug ("%s: %s idmapped to %s user namespace", step->label, step->source,

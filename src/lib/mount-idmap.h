@@ -24,3 +24,10 @@
  * On failure nothing stays open. */
 gboolean hako_mount_plan_open_idmapped (HakoMountPlan *plan, int userns_fd, const HakoIdMappings *uids,
                                         const HakoIdMappings *gids, GError **error);
+
+/* The detached clone of SOURCE (with its submounts if RECURSIVE), close on
+ * exec: an fd, or -1 with errno. */
+int hako_mount_idmap_clone (const char *source, gboolean recursive);
+/* Idmaps the detached TREE_FD (its submounts too if RECURSIVE) to the
+ * user namespace USERNS_FD: 0, or -1 with errno. */
+int hako_mount_idmap_set (int tree_fd, int userns_fd, gboolean recursive);

@@ -16,6 +16,7 @@
 #include "fd-util.h"
 #include "i18n.h"
 #include "log.h"
+#include "overlay-idmap.h"
 #include "overlay.h"
 
 #define FUSE_DEVICE "/dev/fuse"
@@ -28,6 +29,7 @@ enum
   STEP_SHARE, /* the mount point made a shared mount; saved_errno is errno */
   STEP_SPAWN, /* fork or execve; saved_errno is errno */
   STEP_EXIT,  /* fuse-overlayfs failed; saved_errno is its wait status */
+  STEP_LOWER, /* STEP_LOWER + N: attaching idmapped lowerdir N; saved_errno is errno */
 };
 
 struct HakoOverlay
@@ -37,6 +39,7 @@ struct HakoOverlay
   char *storage;  /* the container's storage directory */
   char *merged;   /* STORAGE/merged, the mount point */
   gboolean kept;  /* the caller's storage directory, left after the container */
+  HakoOverlayIdmap idmap; /* as real root, the lowerdirs idmapped (see overlay-idmap.h) */
   char *log;      /* fuse-overlayfs's messages, in the state directory */
   int log_fd;     /* open for its stderr, or -1 */
   char **argv, **envp;
@@ -135,6 +138,7 @@ hako_overlay_free (HakoOverlay *overlay)
   g_free (overlay->rootfs);
   g_free (overlay->storage);
   g_free (overlay->merged);
+  hako_overlay_idmap_clear (&overlay->idmap);
   g_free (overlay->log);
   if (overlay->log_fd >= 0)
     close (overlay->log_fd);
@@ -160,15 +164,18 @@ mapped_span (const HakoIdMappings *mappings)
   return span;
 }
 
+/* ID through MAPPINGS: a host id to the container's (TO_CONTAINER), or back. */
 static gboolean
-container_id_of (const HakoIdMappings *mappings, guint32 host, guint32 *out)
+map_id (const HakoIdMappings *mappings, guint32 id, gboolean to_container, guint32 *out)
 {
   for (guint i = 0; i < mappings->n; i++)
     {
       const HakoIdMapping *m = &mappings->items[i];
-      if (host >= m->host_id && (guint64) host < (guint64) m->host_id + m->size)
+      guint32 from = to_container ? m->host_id : m->container_id;
+      guint32 to = to_container ? m->container_id : m->host_id;
+      if (id >= from && (guint64) id < (guint64) from + m->size)
         {
-          *out = m->container_id + (host - m->host_id);
+          *out = to + (id - from);
           return TRUE;
         }
     }
@@ -185,7 +192,7 @@ hako_overlay_id_shift (const HakoIdMappings *mappings, guint32 owner)
   guint32 c;
   guint64 span = mapped_span (mappings);
 
-  if (!container_id_of (mappings, owner, &c) || c == 0)
+  if (!map_id (mappings, owner, TRUE, &c) || c == 0)
     return NULL;
   out = g_string_new (NULL);
   g_string_append_printf (out, "0:%u:1", c);
@@ -215,6 +222,32 @@ storage_error (const char *dir, GError **error)
                                dir);
 }
 
+static gboolean
+make_storage_dir (const char *dir, gint64 uid, gint64 gid, GError **error)
+{
+  if ((mkdir (dir, 0700) < 0 && errno != EEXIST)
+      || ((uid >= 0 || gid >= 0) && chown (dir, (uid_t) uid, (gid_t) gid) < 0))
+    return storage_error (dir, error);
+  return TRUE;
+}
+
+/* STORAGE/lower and the idmapped lowerdirs' mount points in it, which the
+ * container's root must reach to attach them. */
+static gboolean
+make_idmap_targets (const HakoOverlay *overlay, gint64 uid, gint64 gid, GError **error)
+{
+  g_autofree char *dir = g_build_filename (overlay->storage, "lower", NULL);
+
+  if (overlay->idmap.n == 0)
+    return TRUE;
+  if (!make_storage_dir (dir, uid, gid, error))
+    return FALSE;
+  for (guint i = 0; i < overlay->idmap.n; i++)
+    if (!make_storage_dir (overlay->idmap.targets[i], uid, gid, error))
+      return FALSE;
+  return TRUE;
+}
+
 /* As real root, the storage belongs to the container's root (whom the
  * mappings may make any host id), and the directories above it only let
  * it through; rootless, the caller owns it, and the container's root can
@@ -231,7 +264,7 @@ make_storage (HakoOverlay *overlay, const char *state_dir, const struct stat *lo
   gint64 uid = host_root && mappings ? host_root_id (&mappings->uids) : -1;
   gint64 gid = host_root && mappings ? host_root_id (&mappings->gids) : -1;
 
-  if (!host_root && mappings && !container_id_of (&mappings->uids, geteuid (), &(guint32){ 0 }))
+  if (!host_root && mappings && !map_id (&mappings->uids, geteuid (), TRUE, &(guint32){ 0 }))
     {
       g_set_error (error, HAKO_ERROR, HAKO_ERROR_CONFIG,
                    _("config.json: the overlay's storage in %s belongs to uid %u, which linux.uidMappings leaves unmapped, so the container's fuse-overlayfs could not reach it: map it (e.g. {\"containerID\": 1, \"hostID\": %u, \"size\": 1}), or set annotations.%s to bind"),
@@ -252,36 +285,71 @@ make_storage (HakoOverlay *overlay, const char *state_dir, const struct stat *lo
   for (gsize i = 0; i < G_N_ELEMENTS (dirs); i++)
     {
       g_autofree char *dir = g_build_filename (overlay->storage, dirs[i], NULL);
-      if ((mkdir (dir, 0700) < 0 && errno != EEXIST)
-          || ((uid >= 0 || gid >= 0) && chown (dir, (uid_t) uid, (gid_t) gid) < 0))
-        return storage_error (dir, error);
+      if (!make_storage_dir (dir, uid, gid, error))
+        return FALSE;
       /* The merged tree's / has the upper dir's mode: the rootfs's own, or
        * only the container's root could walk into it. */
       if (g_str_equal (dirs[i], "upper") && chmod (dir, lower->st_mode & 07777) < 0)
         return storage_error (dir, error);
     }
-  return TRUE;
+  return make_idmap_targets (overlay, uid, gid, error);
 }
 
-/* The -o value. The ids: see hako_overlay_id_shift. */
+/* The fuse-overlayfs option that shows files of the on-disk owner ID as
+ * the container's root (see hako_overlay_id_shift): through idmapped
+ * lowers, fuse-overlayfs sees them as the host id MAPPINGS give the
+ * container's ID. */
+static char *
+owner_shift (const HakoIdMappings *mappings, guint32 id, gboolean idmapped)
+{
+  guint32 seen = id;
+
+  if (idmapped && !map_id (mappings, id, FALSE, &seen))
+    return NULL;
+  return hako_overlay_id_shift (mappings, seen);
+}
+
+/* The -o value. */
 static char *
 mount_options (const HakoOverlay *overlay, const struct stat *lower, const HakoUsernsMappings *mappings)
 {
+  gboolean idmapped = overlay->idmap.n > 0;
+  g_autofree char *lowerdir = idmapped ? hako_overlay_idmap_lowerdir (&overlay->idmap) : g_strdup (overlay->rootfs);
   GString *out = g_string_new ("lowerdir=");
   /* An upper dir even with root.readonly: the mount plan creates mount
    * points in the rootfs, which the plan's last step makes read-only. */
-  g_string_append_printf (out, "%s,upperdir=%s/upper,workdir=%s/work", overlay->rootfs, overlay->storage,
+  g_string_append_printf (out, "%s,upperdir=%s/upper,workdir=%s/work", lowerdir, overlay->storage,
                           overlay->storage);
   if (mappings)
     {
-      g_autofree char *uids = hako_overlay_id_shift (&mappings->uids, lower->st_uid);
-      g_autofree char *gids = hako_overlay_id_shift (&mappings->gids, lower->st_gid);
+      g_autofree char *uids = owner_shift (&mappings->uids, lower->st_uid, idmapped);
+      g_autofree char *gids = owner_shift (&mappings->gids, lower->st_gid, idmapped);
       if (uids)
         g_string_append_printf (out, ",uidmapping=%s", uids);
       if (gids)
         g_string_append_printf (out, ",gidmapping=%s", gids);
     }
   return g_string_free (out, FALSE);
+}
+
+/* As real root, whether the lowerdirs must be idmapped: their owner (the
+ * topmost's) unmapped in the container, where fuse-overlayfs would show it
+ * as the overflow id. Rootless, the owner is the caller, always mapped, and
+ * an unprivileged user may not idmap host files anyway. */
+static gboolean
+owner_unmapped (const struct stat *lower, const HakoUsernsMappings *mappings)
+{
+  guint32 ignored;
+
+  return mappings && hako_userns_is_host_root ()
+         && (!map_id (&mappings->uids, lower->st_uid, TRUE, &ignored)
+             || !map_id (&mappings->gids, lower->st_gid, TRUE, &ignored));
+}
+
+void
+hako_overlay_close_lowers (HakoOverlay *overlay)
+{
+  hako_overlay_idmap_close (&overlay->idmap);
 }
 
 gboolean
@@ -295,6 +363,10 @@ hako_overlay_prepare (HakoOverlay *overlay, const char *state_dir,
 
   if (stat (top, &lower) < 0)
     return hako_error_set_errno (error, errno, "root.path %s", top);
+  /* Before the storage exists: a refusal leaves nothing to remove. */
+  if (owner_unmapped (&lower, mappings)
+      && !hako_overlay_idmap_open (&overlay->idmap, overlay->rootfs, overlay->storage, mappings, &lower, error))
+    return FALSE;
   if (!make_storage (overlay, state_dir, &lower, mappings, error))
     return FALSE;
   options = mount_options (overlay, &lower, mappings);
@@ -321,7 +393,10 @@ hako_overlay_mount (const HakoOverlay *overlay, HakoChildError *err)
 {
   pid_t pid;
   int status;
+  guint failed;
 
+  if (hako_overlay_idmap_attach (&overlay->idmap, &failed) < 0)
+    return hako_child_fail (err, HAKO_CHILD_STAGE_OVERLAY, STEP_LOWER + (int) failed, errno);
   /* pivot_root moves the root of every process of the mount namespace
    * that has the old one, and the daemon's paths (/proc/self/fd/N) would
    * then lead through its own mount: it deadlocks. So it runs in a mount
@@ -392,6 +467,10 @@ hako_overlay_describe_error (const HakoOverlay *overlay, const HakoChildError *e
   if (err->step == STEP_SPAWN)
     return g_strdup_printf (_("cannot run %s for the overlay rootfs: %s"), overlay->program,
                             g_strerror (err->saved_errno));
+  if (err->step >= STEP_LOWER && (guint) (err->step - STEP_LOWER) < overlay->idmap.n)
+    return g_strdup_printf (_("cannot attach the idmapped lowerdir %s on %s for the overlay rootfs: %s"),
+                            overlay->idmap.sources[err->step - STEP_LOWER],
+                            overlay->idmap.targets[err->step - STEP_LOWER], g_strerror (err->saved_errno));
   why = describe_exit (overlay, err->saved_errno);
   return g_strdup_printf (_("fuse-overlayfs could not mount the overlay rootfs (lowerdir %s, upper and work dirs in %s): %s"),
                           overlay->rootfs, overlay->storage, why);

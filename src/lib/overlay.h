@@ -44,9 +44,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (HakoOverlay, hako_overlay_free)
 
 /* In the runtime, once the state directory STATE_DIR exists and the
  * container's MAPPINGS are known: makes the storage directory (recorded in
- * STATE_DIR) and the argv of fuse-overlayfs. */
+ * STATE_DIR) and the argv of fuse-overlayfs; as real root, idmapped
+ * lowerdirs when their owner is unmapped (see overlay-idmap.h). */
 gboolean hako_overlay_prepare (HakoOverlay *overlay, const char *state_dir,
                                const HakoUsernsMappings *mappings, GError **error);
+/* In the runtime once the setup is forked (or will not be): closes the
+ * detached mounts of idmapped lowerdirs that the setup inherits. */
+void hako_overlay_close_lowers (HakoOverlay *overlay);
 /* Where the merged tree will be, for the mount plan to bind as the rootfs. */
 const char *hako_overlay_get_merged (const HakoOverlay *overlay);
 
