@@ -7,9 +7,9 @@
 # the errors before the payload starts.
 . "$HAKO_TESTS_SRCDIR/integration/tap.sh"
 . "$HAKO_TESTS_SRCDIR/integration/bundle.sh"
-plan 54
+plan 67
 if ! command -v fuse-overlayfs >/dev/null || [ ! -x /bin/busybox ]; then
-  for i in $(seq 54); do skip "overlay" "install fuse-overlayfs and busybox-static"; done
+  for i in $(seq 67); do skip "overlay" "install fuse-overlayfs and busybox-static"; done
   exit 0
 fi
 root="$TEST_TMP/state"
@@ -20,7 +20,8 @@ p=ovl$$
 # st ID: the storage directory of container ID (named by its state directory too).
 st () { echo "$storage/$1.$(printf %s "$root/$1" | sha256sum | cut -c1-12)"; }
 tree_sum () { (cd b/rootfs && find . -printf '%p %m %u:%g %s\n' | sort && find . -type f -print0 | sort -z | xargs -0 sha256sum); }
-same_tree () { tree_sum | cmp -s - sum.before || { tree_sum | diff sum.before -; return 1; }; }
+# same_tree [SUM]: the bundle's tree as SUM (default sum.before) has it.
+same_tree () { tree_sum | cmp -s - "${1:-sum.before}" || { tree_sum | diff "${1:-sum.before}" -; return 1; }; }
 # The brackets keep pgrep from matching the shell that runs it.
 daemon_pattern () { echo "[f]use-overlayfs .*$(st "$1")/"; }
 daemons () { pgrep -f "$(daemon_pattern "$1")"; }
@@ -79,46 +80,126 @@ hk 0 create --bundle b ${p}f && hk 0 start ${p}f
 ok "after SIGKILL of the payload" kill -KILL "$(pid_of ${p}f)"
 ok "... the daemon goes with it" wait_for no_daemon ${p}f
 ok "... delete --force leaves nothing" delete_gone ${p}f
-# The runtime killed at moments through create: before, while and after
-# the overlay is mounted.
-killed_ok=0
-for delay in 0.005 0.01 0.02 0.04 0.08 0.16; do
-  "$HAKO" --root "$root" create --bundle b ${p}g >/dev/null 2>&1 & pg=$!
-  sleep $delay
-  kill -KILL $pg 2>/dev/null
-  wait $pg 2>/dev/null
-  "$HAKO" --root "$root" delete --force ${p}g >/dev/null 2>&1
-  wait_for gone ${p}g >/dev/null 2>&1 || { echo "# left after SIGKILL at $delay s:"; gone ${p}g | sed 's/^/# /'; killed_ok=1; }
-done
-ok "after SIGKILL of the runtime during create, delete --force leaves nothing" [ $killed_ok = 0 ]
+# killed_during_create ID: the runtime killed at moments through create of
+# ID (before, while and after the overlay is mounted), then delete --force
+# leaves nothing.
+killed_during_create () {
+  local delay pg killed_ok=0
+  for delay in 0.005 0.01 0.02 0.04 0.08 0.16; do
+    "$HAKO" --root "$root" create --bundle b "$1" >/dev/null 2>&1 & pg=$!
+    sleep $delay
+    kill -KILL $pg 2>/dev/null
+    wait $pg 2>/dev/null
+    "$HAKO" --root "$root" delete --force "$1" >/dev/null 2>&1
+    wait_for gone "$1" >/dev/null 2>&1 || { echo "left after SIGKILL at $delay s:"; gone "$1"; killed_ok=1; }
+  done
+  return $killed_ok
+}
+ok "after SIGKILL of the runtime during create, delete --force leaves nothing" killed_during_create ${p}g
 
 set_config b "c['root']['readonly'] = True; c['process']['args'] = ['sh', '-c', 'touch /x']"
 ok "root.readonly gives a read-only overlay" hk 1 run --bundle b ${p}h
 ok "... the write is refused" output_has stderr "Read-only file system"
 
-# A rootfs owned by the caller, in a container whose root is a subordinate
-# id and where the caller is container 1: shown as owned by container 0.
-sub=$(awk -F: -v u="$(id -un)" '$1 == u { print $2; exit }' /etc/subuid)
-owner=$(id -u):$(id -g)
+# A rootfs extracted by a user (every file theirs), in a container whose
+# root is a subordinate id and where that user is container 1: shown as
+# owned by container 0 through fuse-overlayfs's uidmapping. Rootless the
+# user is the caller; root may map any user (1000 here) and any id as the
+# container's root, who must then be let through the test's directory.
 if [ "$(id -u)" = 0 ]; then
-  for i in 1 2 3; do skip "id shifting" "a rootless caller's case: root's containers map root's files as they are"; done
-elif [ -n "$sub" ]; then
+  sub=100000 owner=1000:1000
+  chmod 711 "$TEST_TMP"
+else
+  sub=$(awk -F: -v u="$(id -un)" '$1 == u { print $2; exit }' /etc/subuid)
+  owner=$(id -u):$(id -g)
+fi
+user_shift="c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': $sub, 'size': 1}, {'containerID': 1, 'hostID': ${owner%:*}, 'size': 1}]; c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': $sub, 'size': 1}, {'containerID': 1, 'hostID': ${owner#*:}, 'size': 1}]"
+if [ -n "$sub" ]; then
   chown -R "$owner" b/rootfs
-  set_config b "c['root']['readonly'] = False; c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': $sub, 'size': 1}, {'containerID': 1, 'hostID': ${owner%:*}, 'size': 1}]; c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': $sub, 'size': 1}, {'containerID': 1, 'hostID': ${owner#*:}, 'size': 1}]; c['process']['args'] = ['sh', '-c', 'stat -c %u:%g /bin/busybox /etc; touch /etc/new; stat -c %u:%g /etc/new']"
-  ok "a rootfs owned by the caller, shifted to the container's root" hk 0 run --bundle b ${p}i
+  set_config b "c['root']['readonly'] = False; $user_shift; c['process']['args'] = ['sh', '-c', 'stat -c %u:%g /bin/busybox /etc; touch /etc/new; stat -c %u:%g /etc/new']"
+  ok "a rootfs owned by a user, shifted to the container's root" hk 0 run --bundle b ${p}i
   ok "... files and new files owned by container 0" sh -c "[ \"\$(sort -u '$TEST_TMP/stdout')\" = 0:0 ] || { cat '$TEST_TMP/stdout'; false; }"
   ok "... without chown of the bundle" sh -c "[ \"\$(stat -c %u:%g b/rootfs/bin/busybox)\" = $owner ]"
   chown -R "$(id -u):$(id -g)" b/rootfs
 else
   for i in 1 2 3; do skip "id shifting" "no /etc/subuid range for $(id -un)"; done
 fi
-if [ "$(id -u)" != 0 ] && [ -n "$sub" ]; then
+
+# The rootfs of its creator (every file theirs but /etc/u1000, user
+# 1000's where the creator can give it away) in a container whose root is
+# a subordinate id. As root, a rootfs of the host's root run as Podman's
+# --userns=auto runs it: the lowerdirs are idmapped with the container's
+# mappings, so host 0's files show as container 0 and host 1000's as 1000.
+# Rootless, fuse-overlayfs shifts the caller, mapped as container 1, to 0
+# (and stores container 0's new files as the caller's, who can remove them).
+# Nothing is copied or chowned either way; bundle and image alike.
+idmap="c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]; c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]"
+echo u >b/rootfs/etc/u1000
+if [ "$(id -u)" = 0 ]; then
+  chown 1000:1000 b/rootfs/etc/u1000
+  mappings=$idmap expected='0:0 0:0 1000:1000 0:0 ' upper_owner=100000:100000 umoci_rootless=
+  # shifted ID: how its daemon shows the files.
+  shifted () { grep -q " $(st "$1")/lower/0 .*idmapped" "/proc/$(daemons "$1")/mountinfo"; }
+  how="the lowerdir is idmapped in the container's daemon"
+else
+  mappings=$user_shift expected='0:0 0:0 0:0 0:0 ' upper_owner=$owner umoci_rootless=--rootless
+  shifted () { tr '\0' ' ' <"/proc/$(daemons "$1")/cmdline" | grep -q ",uidmapping=0:1:1:1:0:1,gidmapping=0:1:1:1:0:1 "; }
+  how="fuse-overlayfs shifts the ids"
+fi
+shows='stat -c %u:%g /bin/busybox /etc /etc/u1000 >/etc/new; stat -c %u:%g /etc/new >>/etc/new'
+new_file_shows () { [ "$(tr '\n' ' ' <"$1")" = "$expected" ] || { cat "$1"; return 1; }; }
+layer_digests () { ${PYTHON3:-python3} -c "
+import json, sys
+m = json.load(open(sys.argv[1] + '/index.json'))['manifests'][0]['digest'][7:]
+print(' '.join(l['digest'] for l in json.load(open(sys.argv[1] + '/blobs/sha256/' + m))['layers']))" "$1"; }
+# An image of the bundle's rootfs in two layers, the second adding /etc/u1000.
+umoci_ () { umoci --log error "$@"; }
+build_image () {
+  umoci_ init --layout img && umoci_ new --image img:latest && umoci_ unpack $umoci_rootless --image img:latest u \
+    && cp -a b/rootfs/. u/rootfs/ && rm u/rootfs/etc/u1000 && umoci_ repack --image img:latest u && rm -rf u \
+    && umoci_ unpack $umoci_rootless --image img:latest u && cp -a b/rootfs/etc/u1000 u/rootfs/etc/ \
+    && umoci_ repack --image img:latest u
+}
+if [ -n "$sub" ]; then
+  tree_sum >sum.shift
+  set_config b "$mappings; c['process']['args'] = ['sh', '-c', '$shows; sleep 1000']"
+  ok "a rootfs of its creator's with container 0 a subordinate id" sh -c "'$HAKO' --root '$root' create --bundle b ${p}s && '$HAKO' --root '$root' start ${p}s"
+  ok "... shows the creator's files and new files as container 0, host 1000's as 1000" wait_for new_file_shows "$(st ${p}s)/upper/etc/new"
+  ok "... the new file in the upper dir belongs to host $upper_owner" test "$(stat -c %u:%g "$(st ${p}s)/upper/etc/new")" = $upper_owner
+  ok "... $how" shifted ${p}s
+  ok "... the host sees nothing mounted" sh -c "! grep -q '$(st ${p}s)' /proc/self/mountinfo"
+  ok "... delete --force leaves nothing" delete_gone ${p}s
+  ok "... the bundle unchanged, owners too" same_tree sum.shift
+  ok "... after SIGKILL of the runtime during create, delete --force leaves nothing" killed_during_create ${p}t
+  if command -v umoci >/dev/null; then
+    ok "an image of its creator's layers, the same" build_image
+    ok "... run with container 0 a subordinate id" hk 0 run --bundle b --image img ${p}u -- sh -c "$shows; cat /etc/new"
+    ok "... shows the creator's files and new files as container 0, host 1000's as 1000" new_file_shows "$TEST_TMP/stdout"
+    ok "... leaving nothing" gone ${p}u
+    # Its layers, which no other test uses, out of the layer store.
+    "$HAKO" rmi $(layer_digests img) >/dev/null
+  else
+    for i in 1 2 3 4; do skip "image id shifting" "install umoci"; done
+  fi
+else
+  for i in $(seq 12); do skip "id shifting" "no /etc/subuid range for $(id -un)"; done
+fi
+rm b/rootfs/etc/u1000
+# What cannot be mapped is refused: as root, a rootfs whose owner is
+# unmapped on a filesystem without idmapped mounts (ramfs); rootless, a
+# container that leaves the caller, who owns the storage, unmapped.
+if [ "$(id -u)" = 0 ]; then
+  set_config b "$idmap; c['process']['args'] = ['true']"
+  ok "a rootfs whose owner is unmapped, on a filesystem without idmapped mounts, is refused" sh -c "mkdir ram && unshare -m sh -c \"mount -t ramfs ramfs ram && cp -a b ram/ && '$HAKO' --root '$root' run --bundle ram/b ${p}p\" 2>'$TEST_TMP/stderr'; [ \$? = 1 ]"
+  ok "... naming root.path, the owner and the fixes" sh -c "grep -q 'root.path .*/ram/b/rootfs: its owner 0:0 is unmapped in the container.*chown the rootfs.*map host 0:0.*set annotations.org.hako.rootfs to bind' '$TEST_TMP/stderr' || { cat '$TEST_TMP/stderr'; false; }"
+elif [ -n "$sub" ]; then
   set_config b "c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': $sub, 'size': 1}]; c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': $sub, 'size': 1}]"
   ok "a rootless container that leaves the caller unmapped is refused" hk 1 run --bundle b ${p}p
   ok "... saying what to map" output_has stderr "which linux.uidMappings leaves unmapped"
 else
-  for i in 1 2; do skip "caller unmapped" "as root the storage belongs to the container's root"; done
+  for i in 1 2; do skip "caller unmapped" "no /etc/subuid range for $(id -un)"; done
 fi
+ok "... leaving nothing" gone ${p}p
 set_config b "c['linux'].pop('uidMappings', None); c['linux'].pop('gidMappings', None)"
 
 # What a container user other than root writes to the upper dir belongs,
@@ -138,13 +219,15 @@ for tool in newuidmap newgidmap; do ln -sf "$(command -v $tool)" nofuse/$tool; d
 ok "without fuse-overlayfs in PATH, run fails" sh -c "PATH='$TEST_TMP/nofuse' '$HAKO' --root '$root' run --bundle b ${p}j 2>'$TEST_TMP/stderr'; [ \$? = 1 ]"
 ok "... naming the Debian package" output_has stderr "apt install fuse-overlayfs"
 ok "... leaving nothing" gone ${p}j
+# /dev/fuse covered in a mount namespace of the test's own: rootless, in a
+# user namespace that maps the caller as itself, so hako runs as the caller.
+if [ "$(id -u)" = 0 ]; then own_ns=-m; else own_ns="--map-current-user --keep-caps -m"; fi
+ok "with /dev/fuse unusable, run fails" sh -c "touch fuse.file && unshare $own_ns sh -c \"mount --bind fuse.file /dev/fuse && mount -o remount,bind,ro /dev/fuse && '$HAKO' --root '$root' run --bundle b ${p}m\" 2>'$TEST_TMP/stderr'; [ \$? = 1 ]"
+ok "... naming /dev/fuse and a fix" output_has stderr "the overlay rootfs needs /dev/fuse (modprobe fuse"
+ok "... leaving nothing" gone ${p}m
 if [ "$(id -u)" = 0 ]; then
-  ok "with /dev/fuse unusable, run fails" sh -c "touch fuse.file && unshare -m sh -c \"mount --bind fuse.file /dev/fuse && mount -o remount,bind,ro /dev/fuse && '$HAKO' --root '$root' run --bundle b ${p}m\" 2>'$TEST_TMP/stderr'; [ \$? = 1 ]"
-  ok "... naming /dev/fuse and a fix" output_has stderr "the overlay rootfs needs /dev/fuse (modprobe fuse"
-  ok "... leaving nothing" gone ${p}m
   ok "with the storage directory unwritable, run fails" sh -c "unshare -m sh -c \"mount --bind -o ro '$storage' '$storage' && '$HAKO' --root '$root' run --bundle b ${p}n\" 2>'$TEST_TMP/stderr'; [ \$? = 1 ]"
 else
-  for i in 1 2 3; do skip "/dev/fuse unusable" "covering /dev/fuse needs root's mount namespace"; done
   ok "with the storage directory unwritable, run fails" sh -c "XDG_DATA_HOME=/etc/passwd '$HAKO' --root '$root' run --bundle b ${p}n 2>'$TEST_TMP/stderr'; [ \$? = 1 ]"
 fi
 ok "... naming the directory and a fix" output_has stderr "cannot create the overlay's storage directory"
