@@ -262,6 +262,9 @@ run_first_child (HakoSetup *setup)
    * container's user namespace takes them away. */
   if (setup->join_first && hako_namespace_plan_join (&setup->namespaces, &error) < 0)
     child_fail (setup, &error);
+  /* While still the host's root: the mount namespace the container's is then copied from. */
+  if (setup->overlay && hako_overlay_attach_lowers (setup->overlay, &error) < 0)
+    child_fail (setup, &error);
   if (hako_namespace_plan_new_user (&setup->namespaces))
     {
       if (unshare (CLONE_NEWUSER) < 0)
@@ -784,7 +787,9 @@ unlink_exec_socket (const HakoSetup *setup)
 static pid_t
 clone_container_process (HakoSetup *setup)
 {
-  int flags = hako_namespace_plan_clone_flags (&setup->namespaces);
+  /* Idmapped lowerdirs are attached before the user namespace exists. */
+  int flags = hako_overlay_has_idmapped_lowers (setup->overlay) ? 0
+                                                                 : hako_namespace_plan_clone_flags (&setup->namespaces);
   pid_t pid;
 
   if (flags == 0 || (setup->listen_fd = listen_exec_socket_in_runtime (setup)) < 0)

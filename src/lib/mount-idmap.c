@@ -78,9 +78,10 @@ hako_mount_idmap_clone (const char *source, gboolean recursive)
 }
 
 int
-hako_mount_idmap_set (int tree_fd, int userns_fd, gboolean recursive)
+hako_mount_idmap_set (int tree_fd, int userns_fd, gboolean recursive, gboolean readonly)
 {
-  struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (guint64) userns_fd };
+  struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP | (readonly ? MOUNT_ATTR_RDONLY : 0),
+                             .userns_fd = (guint64) userns_fd };
 
   return (int) syscall (SYS_mount_setattr, tree_fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr,
                         sizeof attr);
@@ -104,7 +105,7 @@ open_step (HakoMountStep *step, ContainerUserns *container, GError **error)
       g_prefix_error (error, "%s: ", step->label);
       return FALSE;
     }
-  if (hako_mount_idmap_set (tree_fd, userns_fd, step->recursive_idmap) < 0)
+  if (hako_mount_idmap_set (tree_fd, userns_fd, step->recursive_idmap, FALSE) < 0)
     return fail_idmap (step, errno, error);
   step->mount_fd = g_steal_fd (&tree_fd);
   hako_log_debug ("%s: %s idmapped to %s user namespace", step->label, step->source,

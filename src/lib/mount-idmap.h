@@ -29,5 +29,5 @@ gboolean hako_mount_plan_open_idmapped (HakoMountPlan *plan, int userns_fd, cons
  * exec: an fd, or -1 with errno. */
 int hako_mount_idmap_clone (const char *source, gboolean recursive);
 /* Idmaps the detached TREE_FD (its submounts too if RECURSIVE) to the
- * user namespace USERNS_FD: 0, or -1 with errno. */
-int hako_mount_idmap_set (int tree_fd, int userns_fd, gboolean recursive);
+ * user namespace USERNS_FD, and makes it READONLY: 0, or -1 with errno. */
+int hako_mount_idmap_set (int tree_fd, int userns_fd, gboolean recursive, gboolean readonly);

@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/mount.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -37,7 +39,7 @@ open_all (HakoOverlayIdmap *idmap, const HakoUsernsMappings *mappings, const str
       /* Not recursive: a lowerdir is one filesystem to fuse-overlayfs, as
        * it is to the kernel's overlayfs. */
       idmap->fds[i] = hako_mount_idmap_clone (idmap->sources[i], FALSE);
-      if (idmap->fds[i] < 0 || hako_mount_idmap_set (idmap->fds[i], userns_fd, FALSE) < 0)
+      if (idmap->fds[i] < 0 || hako_mount_idmap_set (idmap->fds[i], userns_fd, FALSE, TRUE) < 0)
         {
           set_open_error (idmap->sources[i], top, errno, error);
           return FALSE;
@@ -98,13 +100,16 @@ hako_overlay_idmap_clear (HakoOverlayIdmap *idmap)
 /* ---- in the setup: async-signal-safe only ---- */
 
 int
-hako_overlay_idmap_attach (const HakoOverlayIdmap *idmap, guint *failed)
+hako_overlay_idmap_attach (const HakoOverlayIdmap *idmap, int *failed)
 {
+  *failed = -1;
+  if (unshare (CLONE_NEWNS) < 0 || mount (NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+    return -1;
   for (guint i = 0; i < idmap->n; i++)
     {
       if (syscall (SYS_move_mount, idmap->fds[i], "", AT_FDCWD, idmap->targets[i], MOVE_MOUNT_F_EMPTY_PATH) < 0)
         {
-          *failed = i;
+          *failed = (int) i;
           return -1;
         }
       close (idmap->fds[i]);

@@ -6,13 +6,22 @@
  * Each lowerdir is idmapped with the container's own mappings instead, as
  * the idmapped binds are (see mount-idmap.h): host 0's files show as the
  * container's 0, host 1000's as its 1000, with nothing copied or chowned.
- * The runtime makes the detached mounts before the setup starts (that
- * needs CAP_SYS_ADMIN over the host's filesystems, which the setup never
- * has); the setup inherits them and attaches them under the storage
- * directory, STORAGE/lower/N, in the container's mount namespace only,
- * before it runs fuse-overlayfs with those as its lowerdirs. They are gone
- * with the container's mount namespaces (its own, pivoted away from them,
- * and its daemon's): the host never sees them mounted. */
+ * The runtime makes the detached mounts (that needs CAP_SYS_ADMIN over the
+ * host's filesystems, which the setup never has), read-only.
+ *
+ * Read-only for good: through them the bundle's files are the container
+ * root's own, and a container root with every capability of its user
+ * namespace reaches its fuse-overlayfs daemon's mounts (through
+ * /proc/PID/root, or setns), where it could remount them read-write. The
+ * kernel locks a mount's read-only flag when it copies the mount into a
+ * mount namespace of a less privileged user namespace. So the setup's
+ * first child, still the host's root, attaches them under the storage
+ * directory (STORAGE/lower/N) in a mount namespace of its own (a slave of
+ * the host's: nothing propagates back), before it makes the container's
+ * user namespace; the container's mount namespace, made next, is a copy of
+ * it, with them locked. They are gone with the container's mount
+ * namespaces (its own, pivoted away from them, and its daemon's): the host
+ * never sees them mounted. */
 #pragma once
 
 #include <glib.h>
@@ -41,7 +50,9 @@ char *hako_overlay_idmap_lowerdir (const HakoOverlayIdmap *idmap);
 void hako_overlay_idmap_close (HakoOverlayIdmap *idmap);
 void hako_overlay_idmap_clear (HakoOverlayIdmap *idmap);
 
-/* In the setup, in the container's mount namespace: attaches each on its
- * target and closes it, so that none reaches fuse-overlayfs or the
- * payload. Async-signal-safe. 0, or -1 with errno and *FAILED the index. */
-int hako_overlay_idmap_attach (const HakoOverlayIdmap *idmap, guint *failed);
+/* In the setup's first child, as the host's root, before it makes the
+ * container's user namespace: a mount namespace of its own, a slave of the
+ * host's, with each attached on its target and closed, so that none
+ * reaches fuse-overlayfs or the payload. Async-signal-safe. 0, or -1 with
+ * errno and *FAILED the index, or -1 for the mount namespace. */
+int hako_overlay_idmap_attach (const HakoOverlayIdmap *idmap, int *failed);

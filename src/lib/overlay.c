@@ -29,7 +29,8 @@ enum
   STEP_SHARE, /* the mount point made a shared mount; saved_errno is errno */
   STEP_SPAWN, /* fork or execve; saved_errno is errno */
   STEP_EXIT,  /* fuse-overlayfs failed; saved_errno is its wait status */
-  STEP_LOWER, /* STEP_LOWER + N: attaching idmapped lowerdir N; saved_errno is errno */
+  STEP_LOWER_NS, /* the idmapped lowerdirs' mount namespace; saved_errno is errno */
+  STEP_LOWER,    /* STEP_LOWER + N: attaching idmapped lowerdir N; saved_errno is errno */
 };
 
 struct HakoOverlay
@@ -39,6 +40,7 @@ struct HakoOverlay
   char *storage;  /* the container's storage directory */
   char *merged;   /* STORAGE/merged, the mount point */
   gboolean kept;  /* the caller's storage directory, left after the container */
+  gboolean new_mount_ns; /* the container makes its mount namespace (see overlay-idmap.h) */
   HakoOverlayIdmap idmap; /* as real root, the lowerdirs idmapped (see overlay-idmap.h) */
   char *log;      /* fuse-overlayfs's messages, in the state directory */
   int log_fd;     /* open for its stderr, or -1 */
@@ -73,10 +75,9 @@ hako_overlay_storage_root (void)
 }
 
 static gboolean
-has_own_pid_namespace (const HakoSpec *spec)
+has_own_namespace (const HakoSpec *spec, int kind)
 {
-  return spec->linux_ && spec->linux_->namespaces[HAKO_NS_PID].present
-         && spec->linux_->namespaces[HAKO_NS_PID].path == NULL;
+  return spec->linux_ && spec->linux_->namespaces[kind].present && spec->linux_->namespaces[kind].path == NULL;
 }
 
 /* ID alone would be shared by containers of one name under two state
@@ -98,7 +99,7 @@ hako_overlay_new (const HakoSpec *spec, const char *id, const char *state_dir, c
   g_autofree char *root = hako_overlay_storage_root ();
   hako_autofd int fuse_fd = -1;
 
-  if (!has_own_pid_namespace (spec))
+  if (!has_own_namespace (spec, HAKO_NS_PID))
     {
       g_set_error (error, HAKO_ERROR, HAKO_ERROR_CONFIG,
                    _("config.json: the overlay rootfs needs a pid namespace of the container's own, which ends its fuse-overlayfs daemon with it: add {\"type\": \"pid\"} to linux.namespaces, or set annotations.%s to bind"),
@@ -124,6 +125,7 @@ hako_overlay_new (const HakoSpec *spec, const char *id, const char *state_dir, c
   overlay->rootfs = g_strdup (rootfs);
   overlay->log_fd = -1;
   overlay->kept = storage != NULL;
+  overlay->new_mount_ns = has_own_namespace (spec, HAKO_NS_MOUNT);
   overlay->storage = storage ? g_canonicalize_filename (storage, NULL) : g_build_filename (root, name, NULL);
   overlay->merged = g_build_filename (overlay->storage, "merged", NULL);
   return g_steal_pointer (&overlay);
@@ -335,13 +337,14 @@ mount_options (const HakoOverlay *overlay, const struct stat *lower, const HakoU
 /* As real root, whether the lowerdirs must be idmapped: their owner (the
  * topmost's) unmapped in the container, where fuse-overlayfs would show it
  * as the overflow id. Rootless, the owner is the caller, always mapped, and
- * an unprivileged user may not idmap host files anyway. */
+ * an unprivileged user may not idmap host files anyway. In a mount
+ * namespace the container joins, they could not be locked read-only. */
 static gboolean
-owner_unmapped (const struct stat *lower, const HakoUsernsMappings *mappings)
+owner_unmapped (const HakoOverlay *overlay, const struct stat *lower, const HakoUsernsMappings *mappings)
 {
   guint32 ignored;
 
-  return mappings && hako_userns_is_host_root ()
+  return mappings && overlay->new_mount_ns && hako_userns_is_host_root ()
          && (!map_id (&mappings->uids, lower->st_uid, TRUE, &ignored)
              || !map_id (&mappings->gids, lower->st_gid, TRUE, &ignored));
 }
@@ -350,6 +353,12 @@ void
 hako_overlay_close_lowers (HakoOverlay *overlay)
 {
   hako_overlay_idmap_close (&overlay->idmap);
+}
+
+gboolean
+hako_overlay_has_idmapped_lowers (const HakoOverlay *overlay)
+{
+  return overlay && overlay->idmap.n > 0;
 }
 
 gboolean
@@ -364,7 +373,7 @@ hako_overlay_prepare (HakoOverlay *overlay, const char *state_dir,
   if (stat (top, &lower) < 0)
     return hako_error_set_errno (error, errno, "root.path %s", top);
   /* Before the storage exists: a refusal leaves nothing to remove. */
-  if (owner_unmapped (&lower, mappings)
+  if (owner_unmapped (overlay, &lower, mappings)
       && !hako_overlay_idmap_open (&overlay->idmap, overlay->rootfs, overlay->storage, mappings, &lower, error))
     return FALSE;
   if (!make_storage (overlay, state_dir, &lower, mappings, error))
@@ -386,17 +395,24 @@ hako_overlay_prepare (HakoOverlay *overlay, const char *state_dir,
   return TRUE;
 }
 
-/* ---- in the container process: async-signal-safe only ---- */
+/* ---- in the setup: async-signal-safe only ---- */
+
+int
+hako_overlay_attach_lowers (const HakoOverlay *overlay, HakoChildError *err)
+{
+  int failed;
+
+  if (overlay->idmap.n > 0 && hako_overlay_idmap_attach (&overlay->idmap, &failed) < 0)
+    return hako_child_fail (err, HAKO_CHILD_STAGE_OVERLAY, failed < 0 ? STEP_LOWER_NS : STEP_LOWER + failed, errno);
+  return 0;
+}
 
 int
 hako_overlay_mount (const HakoOverlay *overlay, HakoChildError *err)
 {
   pid_t pid;
   int status;
-  guint failed;
 
-  if (hako_overlay_idmap_attach (&overlay->idmap, &failed) < 0)
-    return hako_child_fail (err, HAKO_CHILD_STAGE_OVERLAY, STEP_LOWER + (int) failed, errno);
   /* pivot_root moves the root of every process of the mount namespace
    * that has the old one, and the daemon's paths (/proc/self/fd/N) would
    * then lead through its own mount: it deadlocks. So it runs in a mount
@@ -466,6 +482,9 @@ hako_overlay_describe_error (const HakoOverlay *overlay, const HakoChildError *e
                             overlay->merged, g_strerror (err->saved_errno));
   if (err->step == STEP_SPAWN)
     return g_strdup_printf (_("cannot run %s for the overlay rootfs: %s"), overlay->program,
+                            g_strerror (err->saved_errno));
+  if (err->step == STEP_LOWER_NS)
+    return g_strdup_printf (_("cannot make a mount namespace for the idmapped lowerdirs of the overlay rootfs: %s"),
                             g_strerror (err->saved_errno));
   if (err->step >= STEP_LOWER && (guint) (err->step - STEP_LOWER) < overlay->idmap.n)
     return g_strdup_printf (_("cannot attach the idmapped lowerdir %s on %s for the overlay rootfs: %s"),

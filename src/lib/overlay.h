@@ -54,6 +54,14 @@ void hako_overlay_close_lowers (HakoOverlay *overlay);
 /* Where the merged tree will be, for the mount plan to bind as the rootfs. */
 const char *hako_overlay_get_merged (const HakoOverlay *overlay);
 
+/* Whether OVERLAY (may be NULL) has idmapped lowerdirs, which the setup's
+ * first child attaches before it makes the container's user namespace. */
+gboolean hako_overlay_has_idmapped_lowers (const HakoOverlay *overlay);
+/* In the setup's first child, as the host's root, before the container's
+ * user namespace exists: attaches the idmapped lowerdirs, if any, in a
+ * mount namespace of its own (see overlay-idmap.h). Async-signal-safe. 0,
+ * or -1 with *ERR (HAKO_CHILD_STAGE_OVERLAY). */
+int hako_overlay_attach_lowers (const HakoOverlay *overlay, HakoChildError *err);
 /* In the container process, in its namespaces, as its root: mounts the
  * overlay. Async-signal-safe. 0, or -1 with *ERR (HAKO_CHILD_STAGE_OVERLAY). */
 int hako_overlay_mount (const HakoOverlay *overlay, HakoChildError *err);
