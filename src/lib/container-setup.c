@@ -299,6 +299,11 @@ run_first_child (HakoSetup *setup)
       run_container_process (setup);
     }
   report_simple (setup->report_fd, HAKO_REPORT_PID, pid);
+  /* Not before the runtime has the pid on record: killed before that, it
+   * would leave delete --force no process to kill, and this one waiting for
+   * `start` for ever. Without that byte the container process ends. */
+  if (read (setup->control_fd, &byte, 1) != 1)
+    _exit (1);
   (void) !write (pid_reported[1], "", 1);
   _exit (0);
 }
@@ -725,7 +730,7 @@ handle_report (HakoSetup *setup, const HakoReport *r, pid_t first_child,
       return hako_fd_write_all (control_fd, "", 1, error);
     case HAKO_REPORT_PID:
       note_container_process (setup, r->pid, state);
-      return hako_state_save (root, state, error);
+      return hako_state_save (root, state, error) && hako_fd_write_all (control_fd, "", 1, error);
     case HAKO_REPORT_BEFORE_PIVOT:
       /* Steps 3 to 5 of runtime.md's lifecycle come after the environment is
        * created (step 2, "creating"): these hooks see "created". */
@@ -804,8 +809,9 @@ clone_container_process (HakoSetup *setup)
   return pid;
 }
 
-/* Once the cloned container process exists: its cgroup and maps, then its
- * go (it makes its cgroup namespace after it), and its pid on record. */
+/* Once the cloned container process exists: its cgroup and maps, its pid
+ * on record (see run_first_child), then its go (it makes its cgroup
+ * namespace after it). */
 static gboolean
 start_cloned_process (HakoSetup *setup, pid_t pid, const HakoUsernsMappings *mappings,
                       const char *root, HakoState *state, int control_fd, GError **error)
@@ -813,7 +819,7 @@ start_cloned_process (HakoSetup *setup, pid_t pid, const HakoUsernsMappings *map
   note_container_process (setup, pid, state);
   return place_in_cgroup (setup, pid, state, error)
          && hako_userns_write_maps (pid, &mappings->uids, &mappings->gids, error)
-         && hako_fd_write_all (control_fd, "", 1, error) && hako_state_save (root, state, error);
+         && hako_state_save (root, state, error) && hako_fd_write_all (control_fd, "", 1, error);
 }
 
 static gboolean
