@@ -17,6 +17,7 @@
 #include "i18n.h"
 #include "log.h"
 #include "overlay-idmap.h"
+#include "overlay-jail.h"
 #include "overlay.h"
 
 #define FUSE_DEVICE "/dev/fuse"
@@ -29,9 +30,13 @@ enum
   STEP_SHARE, /* the mount point made a shared mount; saved_errno is errno */
   STEP_SPAWN, /* fork or execve; saved_errno is errno */
   STEP_EXIT,  /* fuse-overlayfs failed; saved_errno is its wait status */
+  STEP_SLAVE, /* / made a slave mount for the daemon's root; saved_errno is errno */
   STEP_LOWER_NS, /* the idmapped lowerdirs' mount namespace; saved_errno is errno */
   STEP_LOWER,    /* STEP_LOWER + N: attaching idmapped lowerdir N; saved_errno is errno */
+  STEP_JAIL = 1 << 16, /* STEP_JAIL + N: step N of the daemon's root; saved_errno is errno */
 };
+/* The daemon's process could not make its root (see overlay-jail.h). */
+#define JAIL_EXIT 125
 
 struct HakoOverlay
 {
@@ -42,6 +47,7 @@ struct HakoOverlay
   gboolean kept;  /* the caller's storage directory, left after the container */
   gboolean new_mount_ns; /* the container makes its mount namespace (see overlay-idmap.h) */
   HakoOverlayIdmap idmap; /* as real root, the lowerdirs idmapped (see overlay-idmap.h) */
+  HakoOverlayJail *jail;  /* the daemon's own root, or NULL (see overlay-jail.h) */
   char *log;      /* fuse-overlayfs's messages, in the state directory */
   int log_fd;     /* open for its stderr, or -1 */
   char **argv, **envp;
@@ -138,6 +144,7 @@ hako_overlay_free (HakoOverlay *overlay)
     return;
   g_free (overlay->program);
   g_free (overlay->rootfs);
+  g_clear_pointer (&overlay->jail, hako_overlay_jail_free);
   g_free (overlay->storage);
   g_free (overlay->merged);
   hako_overlay_idmap_clear (&overlay->idmap);
@@ -256,9 +263,11 @@ make_idmap_targets (const HakoOverlay *overlay, gint64 uid, gint64 gid, GError *
  * reach it as long as the caller is mapped. */
 static gboolean
 make_storage (HakoOverlay *overlay, const char *state_dir, const struct stat *lower,
-              const HakoUsernsMappings *mappings, GError **error)
+              const HakoUsernsMappings *mappings, gboolean jailed, GError **error)
 {
-  static const char *const dirs[] = { "", "upper", "work", "merged" };
+  static const char *const dirs[] = { "", "upper", "work", "merged", "daemon" };
+  /* The daemon's root only with a jail (see overlay-jail.h). */
+  gsize n_dirs = G_N_ELEMENTS (dirs) - (jailed ? 0 : 1);
   g_autofree char *link = g_build_filename (state_dir, STORAGE_LINK, NULL);
   g_autofree char *parent = g_path_get_dirname (overlay->storage);
   g_autofree char *grandparent = g_path_get_dirname (parent);
@@ -284,7 +293,7 @@ make_storage (HakoOverlay *overlay, const char *state_dir, const struct stat *lo
   if (g_mkdir_with_parents (parent, 0700) < 0
       || (host_root && !overlay->kept && (chmod (grandparent, 0711) < 0 || chmod (parent, 0711) < 0)))
     return storage_error (parent, error);
-  for (gsize i = 0; i < G_N_ELEMENTS (dirs); i++)
+  for (gsize i = 0; i < n_dirs; i++)
     {
       g_autofree char *dir = g_build_filename (overlay->storage, dirs[i], NULL);
       if (!make_storage_dir (dir, uid, gid, error))
@@ -313,10 +322,10 @@ owner_shift (const HakoIdMappings *mappings, guint32 id, gboolean idmapped)
 
 /* The -o value. */
 static char *
-mount_options (const HakoOverlay *overlay, const struct stat *lower, const HakoUsernsMappings *mappings)
+mount_options (const HakoOverlay *overlay, const char *lowerdir, const struct stat *lower,
+               const HakoUsernsMappings *mappings)
 {
   gboolean idmapped = overlay->idmap.n > 0;
-  g_autofree char *lowerdir = idmapped ? hako_overlay_idmap_lowerdir (&overlay->idmap) : g_strdup (overlay->rootfs);
   GString *out = g_string_new ("lowerdir=");
   /* An upper dir even with root.readonly: the mount plan creates mount
    * points in the rootfs, which the plan's last step makes read-only. */
@@ -365,7 +374,12 @@ gboolean
 hako_overlay_prepare (HakoOverlay *overlay, const char *state_dir,
                       const HakoUsernsMappings *mappings, GError **error)
 {
-  g_autofree char *options = NULL;
+  g_autofree char *options = NULL, *lowerdir = NULL, *jail_root = NULL;
+  g_auto (GStrv) lowers = g_strsplit (overlay->rootfs, ":", -1);
+  /* In a mount namespace the container joins, the daemon's setup must not
+   * change its propagation (see hako_overlay_mount); a lowerdir of / has
+   * the whole tree anyway. */
+  gboolean jailed = overlay->new_mount_ns && !g_strv_contains ((const char *const *) lowers, "/");
   /* The topmost lowerdir's owner and mode are the merged root's. */
   g_autofree char *top = g_strndup (overlay->rootfs, strcspn (overlay->rootfs, ":"));
   struct stat lower;
@@ -376,9 +390,13 @@ hako_overlay_prepare (HakoOverlay *overlay, const char *state_dir,
   if (owner_unmapped (overlay, &lower, mappings)
       && !hako_overlay_idmap_open (&overlay->idmap, overlay->rootfs, overlay->storage, mappings, &lower, error))
     return FALSE;
-  if (!make_storage (overlay, state_dir, &lower, mappings, error))
+  if (!make_storage (overlay, state_dir, &lower, mappings, jailed, error))
     return FALSE;
-  options = mount_options (overlay, &lower, mappings);
+  lowerdir = overlay->idmap.n > 0 ? hako_overlay_idmap_lowerdir (&overlay->idmap) : g_strdup (overlay->rootfs);
+  options = mount_options (overlay, lowerdir, &lower, mappings);
+  jail_root = g_build_filename (overlay->storage, "daemon", NULL);
+  if (jailed && (overlay->jail = hako_overlay_jail_new (jail_root, overlay->program, lowerdir, overlay->storage, error)) == NULL)
+    return FALSE;
   overlay->log = g_build_filename (state_dir, "overlay.log", NULL);
   overlay->log_fd = open (overlay->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (overlay->log_fd < 0)
@@ -412,7 +430,14 @@ hako_overlay_mount (const HakoOverlay *overlay, HakoChildError *err)
 {
   pid_t pid;
   int status;
+  /* Written by the vfork child, which shares this frame. */
+  volatile int jail_failed = -1, jail_errno = 0;
 
+  /* The daemon's root is a pivot_root away, which a shared root refuses,
+   * and its tmpfs must reach no other namespace: nothing made in this one
+   * goes back to the host's (it receives still, as before). */
+  if (overlay->jail && mount (NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+    return hako_child_fail (err, HAKO_CHILD_STAGE_OVERLAY, STEP_SLAVE, errno);
   /* pivot_root moves the root of every process of the mount namespace
    * that has the old one, and the daemon's paths (/proc/self/fd/N) would
    * then lead through its own mount: it deadlocks. So it runs in a mount
@@ -436,7 +461,19 @@ hako_overlay_mount (const HakoOverlay *overlay, HakoChildError *err)
       syscall (SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
       /* With the caller mapped as itself rather than as 0 (`hako sandbox`),
        * exec would drop the capability to mount. */
-      if (unshare (CLONE_NEWNS) < 0 || (geteuid () != 0 && hako_cap_keep_over_exec (CAP_SYS_ADMIN) < 0))
+      if (unshare (CLONE_NEWNS) < 0)
+        _exit (126);
+      if (overlay->jail)
+        {
+          int failed = -1;
+          if (hako_overlay_jail_enter (overlay->jail, &failed) < 0)
+            {
+              jail_errno = errno;
+              jail_failed = failed;
+              _exit (JAIL_EXIT);
+            }
+        }
+      if (geteuid () != 0 && hako_cap_keep_over_exec (CAP_SYS_ADMIN) < 0)
         _exit (126);
       execve (overlay->argv[0], overlay->argv, overlay->envp);
       _exit (127);
@@ -445,6 +482,8 @@ hako_overlay_mount (const HakoOverlay *overlay, HakoChildError *err)
   while (waitpid (pid, &status, 0) < 0)
     if (errno != EINTR)
       return hako_child_fail (err, HAKO_CHILD_STAGE_OVERLAY, STEP_SPAWN, errno);
+  if (WIFEXITED (status) && WEXITSTATUS (status) == JAIL_EXIT && jail_failed >= 0)
+    return hako_child_fail (err, HAKO_CHILD_STAGE_OVERLAY, STEP_JAIL + jail_failed, jail_errno);
   if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
     return hako_child_fail (err, HAKO_CHILD_STAGE_OVERLAY, STEP_EXIT, status);
   return 0;
@@ -483,6 +522,15 @@ hako_overlay_describe_error (const HakoOverlay *overlay, const HakoChildError *e
   if (err->step == STEP_SPAWN)
     return g_strdup_printf (_("cannot run %s for the overlay rootfs: %s"), overlay->program,
                             g_strerror (err->saved_errno));
+  if (err->step == STEP_SLAVE)
+    return g_strdup_printf (_("cannot make the container's mounts slaves of the host's for the overlay rootfs's daemon: %s"),
+                            g_strerror (err->saved_errno));
+  if (err->step >= STEP_JAIL && overlay->jail)
+    {
+      g_autofree char *step = hako_overlay_jail_describe_step (overlay->jail, err->step - STEP_JAIL);
+      return g_strdup_printf (_("cannot give fuse-overlayfs a root of its own for the overlay rootfs (%s): %s"), step,
+                              g_strerror (err->saved_errno));
+    }
   if (err->step == STEP_LOWER_NS)
     return g_strdup_printf (_("cannot make a mount namespace for the idmapped lowerdirs of the overlay rootfs: %s"),
                             g_strerror (err->saved_errno));

@@ -7,9 +7,9 @@
 # the errors before the payload starts.
 . "$HAKO_TESTS_SRCDIR/integration/tap.sh"
 . "$HAKO_TESTS_SRCDIR/integration/bundle.sh"
-plan 68
+plan 70
 if ! command -v fuse-overlayfs >/dev/null || [ ! -x /bin/busybox ]; then
-  for i in $(seq 68); do skip "overlay" "install fuse-overlayfs and busybox-static"; done
+  for i in $(seq 70); do skip "overlay" "install fuse-overlayfs and busybox-static"; done
   exit 0
 fi
 root="$TEST_TMP/state"
@@ -171,15 +171,16 @@ if [ -n "$sub" ]; then
   ok "... delete --force leaves nothing" delete_gone ${p}s
   ok "... the bundle unchanged, owners too" same_tree sum.shift
   ok "... after SIGKILL of the runtime during create, delete --force leaves nothing" killed_during_create ${p}t
-  if [ "$(id -u)" = 0 ]; then
-    # Through the idmapped lowerdir the bundle's files are the container
-    # root's own: with every capability (and no seccomp) it reaches its
-    # daemon's mount of it, which stays read-only.
-    set_config b "c['process']['capabilities'] = {k: ['CAP_SYS_ADMIN', 'CAP_SYS_PTRACE', 'CAP_SYS_CHROOT', 'CAP_DAC_OVERRIDE'] for k in ('bounding', 'effective', 'permitted')}; c['linux'].pop('seccomp', None); c['process']['args'] = ['sh', '-c', 'for p in /proc/[0-9]*; do grep -q fuse-overlayfs \$p/cmdline && d=\${p#/proc/}; done; l=$(st ${p}v)/lower/0; ls -d /proc/\$d/root\$l/etc; echo reach=\$?; touch /proc/\$d/root\$l/etc/pwned; echo write=\$?; busybox nsenter -t \$d -m busybox mount -o remount,rw,bind \$l; echo remount=\$?']"
-    ok "... a container root with every capability cannot write the bundle through it" sh -c "'$HAKO' --root '$root' run --bundle b ${p}v >'$TEST_TMP/stdout' 2>&1; grep -q '^reach=0' '$TEST_TMP/stdout' && grep -q '^write=[1-9]' '$TEST_TMP/stdout' && grep -q '^remount=[1-9]' '$TEST_TMP/stdout' && [ ! -e b/rootfs/etc/pwned ] || { cat '$TEST_TMP/stdout'; false; }"
-  else
-    skip "locked lowerdir" "rootless, the lowerdir is the caller's own rootfs, not idmapped"
-  fi
+  # A container root given CAP_SYS_PTRACE reaches its fuse-overlayfs
+  # daemon (/proc/PID/root): the daemon's root of its own holds nothing of
+  # the host's but what it needs, and the lowerdir read-only. As root the
+  # lowerdir, idmapped, is the container root's own: with every capability
+  # (and no seccomp) it still cannot remount it, the kernel locks it.
+  if [ "$(id -u)" = 0 ]; then l="$(st ${p}v)/lower/0" extra_caps="'CAP_SYS_ADMIN', " remount=1; else l="$PWD/b/rootfs" extra_caps= remount=0; fi
+  set_config b "c['process']['capabilities'] = {k: [${extra_caps}'CAP_SYS_PTRACE', 'CAP_SYS_CHROOT', 'CAP_DAC_OVERRIDE'] for k in ('bounding', 'effective', 'permitted')}; c['linux'].pop('seccomp', None); c['process']['args'] = ['sh', '-c', 'for p in /proc/[0-9]*; do grep -q fuse-overlayfs \$p/cmdline && d=\${p#/proc/}; done; ls -d /proc/\$d/root$l/etc; echo reach=\$?; ls /proc/\$d/root/etc/passwd /proc/\$d/root$HOME; echo host=\$?; ls /proc/\$d/root/; touch /proc/\$d/root$l/etc/pwned; echo write=\$?; [ $remount = 0 ] || { busybox nsenter -t \$d -m busybox mount -o remount,rw,bind $l; echo remount=\$?; }']"
+  ok "... a container root with CAP_SYS_PTRACE reaches its daemon's root, which has nothing else of the host's" sh -c "'$HAKO' --root '$root' run --bundle b ${p}v >'$TEST_TMP/stdout' 2>&1; grep -q '^reach=0' '$TEST_TMP/stdout' && grep -q '^host=[1-9]' '$TEST_TMP/stdout' || { cat '$TEST_TMP/stdout'; false; }"
+  ok "... nor can it write the bundle through it" sh -c "grep -q '^write=[1-9]' '$TEST_TMP/stdout' && { [ $remount = 0 ] || grep -q '^remount=[1-9]' '$TEST_TMP/stdout'; } && [ ! -e b/rootfs/etc/pwned ] || { cat '$TEST_TMP/stdout'; false; }"
+  ok "... leaving nothing" gone ${p}v
   if command -v umoci >/dev/null; then
     ok "an image of its creator's layers, the same" build_image
     ok "... run with container 0 a subordinate id" hk 0 run --bundle b --image img ${p}u -- sh -c "$shows; cat /etc/new"
@@ -191,7 +192,7 @@ if [ -n "$sub" ]; then
     for i in 1 2 3 4; do skip "image id shifting" "install umoci"; done
   fi
 else
-  for i in $(seq 13); do skip "id shifting" "no /etc/subuid range for $(id -un)"; done
+  for i in $(seq 15); do skip "id shifting" "no /etc/subuid range for $(id -un)"; done
 fi
 rm b/rootfs/etc/u1000
 # What cannot be mapped is refused: as root, a rootfs whose owner is
