@@ -40,8 +40,10 @@ struct HakoOverlayJail
 };
 
 /* Where the system's programs and libraries are: bound read-only where
- * they are directories, recreated where they are symlinks (merged /usr). */
-static const char *const system_paths[] = { "/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32", "/etc/ld.so.cache" };
+ * they are directories, recreated where they are symlinks (merged /usr);
+ * Nix's and Guix's stores hold theirs. */
+static const char *const system_paths[] = { "/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32",
+                                            "/etc/ld.so.cache", "/nix/store", "/gnu/store" };
 static const char *const devices[] = { "/dev/fuse", "/dev/null" };
 
 static void

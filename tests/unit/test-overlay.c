@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "overlay-jail.h"
 #include "overlay.h"
 #include "spec.h"
 
@@ -69,11 +70,63 @@ test_id_shift (void)
   g_assert_cmpstr (c, ==, "0:1:1:1:0:1:2:2:65535");
 }
 
+/* The daemon's root: what it binds where, in which order. */
+static void
+test_jail_plan (void)
+{
+  g_autoptr (HakoOverlayJail) jail = hako_overlay_jail_new ("/tmp/x/daemon", "/bin/sh", "/srv/a:/srv/b", "/tmp/x", NULL);
+  g_autoptr (GPtrArray) steps = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) error = NULL;
+  gint storage = -1, lower_a = -1, lower_b = -1, proc = -1;
+
+  g_assert_nonnull (jail);
+  for (int i = 0;; i++)
+    {
+      char *step = hako_overlay_jail_describe_step (jail, i);
+      if (g_str_equal (step, "?"))
+        {
+          g_free (step);
+          break;
+        }
+      g_ptr_array_add (steps, step);
+    }
+  g_assert_cmpstr (steps->pdata[0], ==, "mount a tmpfs on /tmp/x/daemon");
+  g_assert_cmpstr (steps->pdata[steps->len - 1], ==, "make /tmp/x/daemon its root");
+  for (guint i = 0; i < steps->len; i++)
+    {
+      const char *step = steps->pdata[i];
+      if (g_str_equal (step, "bind /tmp/x on /tmp/x/daemon/tmp/x"))
+        storage = i;
+      else if (g_str_equal (step, "bind /srv/a on /tmp/x/daemon/srv/a"))
+        lower_a = i;
+      else if (g_str_equal (step, "bind /srv/b on /tmp/x/daemon/srv/b"))
+        lower_b = i;
+      else if (g_str_equal (step, "mount a procfs on /tmp/x/daemon/proc"))
+        proc = i;
+      /* Nothing of the host's but these. */
+      if (g_str_has_prefix (step, "bind "))
+        g_assert_true (g_str_has_prefix (step, "bind /usr ") || g_str_has_prefix (step, "bind /etc/ld.so.cache ")
+                       || g_str_has_prefix (step, "bind /tmp/x ") || g_str_has_prefix (step, "bind /srv/")
+                       || g_str_has_prefix (step, "bind /dev/fuse ") || g_str_has_prefix (step, "bind /dev/null ")
+                       || g_str_has_prefix (step, "bind /bin") || g_str_has_prefix (step, "bind /lib")
+                       || g_str_has_prefix (step, "bind /sbin") || g_str_has_prefix (step, "bind /nix/store ")
+                       || g_str_has_prefix (step, "bind /gnu/store "));
+    }
+  /* The storage first: the lowers may be mounted in it. */
+  g_assert_cmpint (storage, >, 0);
+  g_assert_cmpint (lower_a, >, storage);
+  g_assert_cmpint (lower_b, >, lower_a);
+  g_assert_cmpint (proc, >, lower_b);
+  g_assert_null (hako_overlay_jail_new ("/tmp/x/daemon", "/nonexistent/fuse-overlayfs", "/srv/a", "/tmp/x", &error));
+  g_assert_nonnull (strstr (error->message, "/nonexistent/fuse-overlayfs"));
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/overlay/wanted", test_wanted);
   g_test_add_func ("/overlay/id-shift", test_id_shift);
+  g_test_add_func ("/overlay/jail-plan", test_jail_plan);
   return g_test_run ();
 }
