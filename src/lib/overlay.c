@@ -263,11 +263,11 @@ make_idmap_targets (const HakoOverlay *overlay, gint64 uid, gint64 gid, GError *
  * reach it as long as the caller is mapped. */
 static gboolean
 make_storage (HakoOverlay *overlay, const char *state_dir, const struct stat *lower,
-              const HakoUsernsMappings *mappings, gboolean jailed, GError **error)
+              const HakoUsernsMappings *mappings, GError **error)
 {
   static const char *const dirs[] = { "", "upper", "work", "merged", "daemon" };
   /* The daemon's root only with a jail (see overlay-jail.h). */
-  gsize n_dirs = G_N_ELEMENTS (dirs) - (jailed ? 0 : 1);
+  gsize n_dirs = G_N_ELEMENTS (dirs) - (overlay->jail ? 0 : 1);
   g_autofree char *link = g_build_filename (state_dir, STORAGE_LINK, NULL);
   g_autofree char *parent = g_path_get_dirname (overlay->storage);
   g_autofree char *grandparent = g_path_get_dirname (parent);
@@ -374,29 +374,31 @@ gboolean
 hako_overlay_prepare (HakoOverlay *overlay, const char *state_dir,
                       const HakoUsernsMappings *mappings, GError **error)
 {
-  g_autofree char *options = NULL, *lowerdir = NULL, *jail_root = NULL;
+  g_autofree char *options = NULL, *lowerdir = NULL;
   g_auto (GStrv) lowers = g_strsplit (overlay->rootfs, ":", -1);
-  /* In a mount namespace the container joins, the daemon's setup must not
-   * change its propagation (see hako_overlay_mount); a lowerdir of / has
-   * the whole tree anyway. */
-  gboolean jailed = overlay->new_mount_ns && !g_strv_contains ((const char *const *) lowers, "/");
   /* The topmost lowerdir's owner and mode are the merged root's. */
   g_autofree char *top = g_strndup (overlay->rootfs, strcspn (overlay->rootfs, ":"));
   struct stat lower;
 
   if (stat (top, &lower) < 0)
     return hako_error_set_errno (error, errno, "root.path %s", top);
-  /* Before the storage exists: a refusal leaves nothing to remove. */
+  /* Before the storage exists (the jail too): a refusal leaves nothing to remove. */
   if (owner_unmapped (overlay, &lower, mappings)
       && !hako_overlay_idmap_open (&overlay->idmap, overlay->rootfs, overlay->storage, mappings, &lower, error))
     return FALSE;
-  if (!make_storage (overlay, state_dir, &lower, mappings, jailed, error))
-    return FALSE;
   lowerdir = overlay->idmap.n > 0 ? hako_overlay_idmap_lowerdir (&overlay->idmap) : g_strdup (overlay->rootfs);
-  options = mount_options (overlay, lowerdir, &lower, mappings);
-  jail_root = g_build_filename (overlay->storage, "daemon", NULL);
-  if (jailed && (overlay->jail = hako_overlay_jail_new (jail_root, overlay->program, lowerdir, overlay->storage, error)) == NULL)
+  /* In a mount namespace the container joins, the daemon's setup must not
+   * change its propagation (see hako_overlay_mount); a lowerdir of / has
+   * the whole tree anyway. */
+  if (overlay->new_mount_ns && !g_strv_contains ((const char *const *) lowers, "/"))
+    {
+      g_autofree char *jail_root = g_build_filename (overlay->storage, "daemon", NULL);
+      if ((overlay->jail = hako_overlay_jail_new (jail_root, overlay->program, lowerdir, overlay->storage, error)) == NULL)
+        return FALSE;
+    }
+  if (!make_storage (overlay, state_dir, &lower, mappings, error))
     return FALSE;
+  options = mount_options (overlay, lowerdir, &lower, mappings);
   overlay->log = g_build_filename (state_dir, "overlay.log", NULL);
   overlay->log_fd = open (overlay->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (overlay->log_fd < 0)
